@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const portSchema = z.coerce.number().int().min(0).max(65535);
+
+const roleNames = ['sftp', 'http', 'worker'] as const;
+export type RoleName = (typeof roleNames)[number];
+
+const envSchema = z.object({
+  WORKGATE_DATA_DIR: z.string().min(1).default('./data'),
+  WORKGATE_DATABASE_URL: z
+    .string()
+    .refine((v) => v.startsWith('postgres://') || v.startsWith('postgresql://') || v.startsWith('sqlite:'), {
+      message: 'must start with postgres://, postgresql:// or sqlite:',
+    })
+    .optional(),
+  WORKGATE_HOST: z.string().min(1).default('0.0.0.0'),
+  WORKGATE_HTTP_PORT: portSchema.default(8080),
+  WORKGATE_SFTP_PORT: portSchema.default(2222),
+  WORKGATE_ADMIN_API_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{40,128}$/, 'must be 40 to 128 characters of letters, digits, "-" or "_"')
+    .optional(),
+  WORKGATE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(100_000).default(25),
+  WORKGATE_RATE_LIMIT_BURST: z.coerce.number().int().positive().max(100_000).default(20),
+  WORKGATE_RATE_LIMIT_ADMIN_KEY: z.enum(['on', 'off']).default('off'),
+  WORKGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKGATE_ROLES: z.string().default('sftp,http,worker'),
+  WORKGATE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+});
+
+export interface Config {
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  host: string;
+  httpPort: number;
+  sftpPort: number;
+  adminApiKey: string | undefined;
+  rateLimit: { perSecond: number; burst: number; appliesToAdminKey: boolean };
+  logLevel: string;
+  roles: RoleName[];
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Reads and validates the whole configuration at once, so every bad value is reported together. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`),
+    );
+  }
+  const e = parsed.data;
+  const roles = parseRoles(e.WORKGATE_ROLES);
+  const dataDir = path.resolve(e.WORKGATE_DATA_DIR);
+  const url = e.WORKGATE_DATABASE_URL;
+  return {
+    dataDir,
+    database:
+      url === undefined
+        ? { kind: 'sqlite', file: path.join(dataDir, 'workgate.db') }
+        : url.startsWith('sqlite:')
+          ? { kind: 'sqlite', file: path.resolve(url.slice('sqlite:'.length)) }
+          : { kind: 'postgres', url },
+    host: e.WORKGATE_HOST,
+    httpPort: e.WORKGATE_HTTP_PORT,
+    sftpPort: e.WORKGATE_SFTP_PORT,
+    adminApiKey: e.WORKGATE_ADMIN_API_KEY,
+    rateLimit: {
+      perSecond: e.WORKGATE_RATE_LIMIT_PER_SECOND,
+      burst: e.WORKGATE_RATE_LIMIT_BURST,
+      appliesToAdminKey: e.WORKGATE_RATE_LIMIT_ADMIN_KEY === 'on',
+    },
+    logLevel: e.WORKGATE_LOG_LEVEL,
+    roles,
+    trustProxy: e.WORKGATE_TRUST_PROXY === 'true',
+  };
+}
+
+export function parseRoles(value: string): RoleName[] {
+  const names = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(roleNames as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new ConfigError([`WORKGATE_ROLES: unknown role ${JSON.stringify(unknown.join(','))}; choose from ${roleNames.join(', ')}`]);
+  }
+  return [...new Set(names)] as RoleName[];
+}

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { SqliteBooleanPlugin } from './sqlite-boolean-plugin.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize?: number };
+
+/** The one place that knows SQLite from PostgreSQL; everything else asks it. */
+export interface DialectAdapter {
+  readonly name: DialectName;
+  /** Column type of a boolean column in migrations. */
+  readonly booleanType: 'integer' | 'boolean';
+  readonly timestampType: 'text' | 'timestamptz';
+  /** An expression usable in ORDER BY/range comparisons with byte-wise ordering. */
+  bytewise(expression: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** Is a caught error a unique-constraint violation? */
+  isUniqueViolation(error: unknown): boolean;
+  /** Is a caught error transient (busy, lock timeout, serialization), worth a retry? */
+  isTransient(error: unknown): boolean;
+}
+
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly adapter: DialectAdapter;
+  close(): Promise<void>;
+}
+
+const sqliteAdapter: DialectAdapter = {
+  name: 'sqlite',
+  booleanType: 'integer',
+  timestampType: 'text',
+  bytewise: (expression) => expression,
+  isUniqueViolation: (error) => errorCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' || errorCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
+  isTransient: (error) => ['SQLITE_BUSY', 'SQLITE_LOCKED'].includes(String(errorCode(error))),
+};
+
+const postgresAdapter: DialectAdapter = {
+  name: 'postgres',
+  booleanType: 'boolean',
+  timestampType: 'timestamptz',
+  bytewise: (expression) => sql`(${expression}) collate "C"`,
+  isUniqueViolation: (error) => errorCode(error) === '23505',
+  isTransient: (error) => ['40001', '40P01', '55P03', '57014'].includes(String(errorCode(error))),
+};
+
+function errorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+}
+
+export function openDatabase(target: DatabaseTarget): Db {
+  return target.kind === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url, target.poolSize);
+}
+
+function openSqlite(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const connection = new SQLite(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: connection }),
+    plugins: [new SqliteBooleanPlugin()],
+  });
+  return {
+    kysely,
+    adapter: sqliteAdapter,
+    close: async () => {
+      await kysely.destroy();
+    },
+  };
+}
+
+function openPostgres(url: string, poolSize = 10): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'workgate' });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    adapter: postgresAdapter,
+    close: async () => {
+      await kysely.destroy();
+    },
+  };
+}
+
+/** Timestamps come back as Date (PostgreSQL) or ISO text (SQLite). */
+export function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+export function toBool(value: boolean | number): boolean {
+  return value === true || value === 1;
+}
+
+export function isoNow(clock: () => Date = () => new Date()): string {
+  return clock().toISOString();
+}

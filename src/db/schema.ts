@@ -1,0 +1,147 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** SQLite keeps ISO-8601 UTC text, PostgreSQL timestamptz (read back as Date). Writes are always ISO text. */
+export type Timestamp = ColumnType<Date | string, string, string>;
+/** SQLite keeps 0/1 (the boolean plugin converts parameters), PostgreSQL boolean. */
+export type Bool = ColumnType<boolean | number, boolean, boolean>;
+
+interface Audited {
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string | null;
+  updated_by: string | null;
+}
+
+export interface CoreRoleTable extends Audited {
+  id: Generated<number>;
+  name: string;
+  description: string | null;
+  predefined: Bool;
+}
+
+export interface CoreUserTable extends Audited {
+  id: Generated<number>;
+  login: string;
+  email: string;
+  firstname: string;
+  lastname: string;
+  middlename: string | null;
+  mention_name: string | null;
+  employee_number: string | null;
+  active: Bool;
+  phone_work: string | null;
+  phone_mobile: string | null;
+  default_currency: string | null;
+  default_locale: string | null;
+  manager_id: number | null;
+  ccw_user: Bool;
+  sso_identifier: string | null;
+  authentication_method: string | null;
+  approval_limit_amount: string | null;
+  approval_limit_currency: string | null;
+  exported: Bool;
+}
+
+export interface CoreUserRoleTable {
+  user_id: number;
+  role_id: number;
+}
+
+export interface CoreAccountTypeTable extends Audited {
+  id: Generated<number>;
+  name: string;
+  active: Bool;
+  currency: string;
+  exported: Bool;
+}
+
+export interface CoreAccountTypeSegmentTable {
+  account_type_id: number;
+  position: number;
+  field_type_code: string | null;
+  field_type_name: string;
+  lookup_id: number | null;
+}
+
+export type SegmentColumns = {
+  [K in `segment_${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20}`]: string | null;
+};
+
+export interface CoreAccountTable extends Audited, SegmentColumns {
+  id: Generated<number>;
+  account_type_id: number;
+  name: string | null;
+  code: string;
+  active: Bool;
+  exported: Bool;
+}
+
+export interface CoreLookupTable extends Audited {
+  id: Generated<number>;
+  name: string;
+  description: string | null;
+  active: Bool;
+  /** JSON array of level names, index 0 = level 1. */
+  level_names: string;
+  exported: Bool;
+}
+
+export interface CoreLookupValueTable extends Audited {
+  id: Generated<number>;
+  lookup_id: number;
+  name: string;
+  description: string | null;
+  active: Bool;
+  external_ref_num: string | null;
+  external_ref_code: string | null;
+  parent_id: number | null;
+  depth: number;
+  is_default: Bool;
+  account_type_id: number | null;
+  exported: Bool;
+}
+
+export interface AuthApiKeyTable {
+  id: Generated<number>;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  scopes: string;
+  active: Bool;
+  rate_limited: Bool;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
+export interface AuthOAuthClientTable {
+  id: Generated<number>;
+  client_id: string;
+  name: string;
+  secret_hash: string;
+  scopes: string;
+  active: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuthOAuthTokenTable {
+  token_hash: string;
+  client_id: string;
+  scopes: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  core_roles: CoreRoleTable;
+  core_users: CoreUserTable;
+  core_user_roles: CoreUserRoleTable;
+  core_account_types: CoreAccountTypeTable;
+  core_account_type_segments: CoreAccountTypeSegmentTable;
+  core_accounts: CoreAccountTable;
+  core_lookups: CoreLookupTable;
+  core_lookup_values: CoreLookupValueTable;
+  auth_api_keys: AuthApiKeyTable;
+  auth_oauth_clients: AuthOAuthClientTable;
+  auth_oauth_tokens: AuthOAuthTokenTable;
+}

@@ -15,6 +15,11 @@ export function coreMigration(adapter: DialectAdapter): Migration {
         ts,
       ).execute();
       await indexes(db, 'core_roles', [{ columns: ['name'], unique: true }]);
+      const now = new Date().toISOString();
+      await (db as Kysely<{ core_roles: Record<string, unknown> }>)
+        .insertInto('core_roles')
+        .values(predefinedRoles.map((name) => ({ name, description: null, predefined: adapter.name === 'postgres' ? true : 1, created_at: now, updated_at: now, created_by: 'workgate', updated_by: 'workgate' })))
+        .execute();
 
       await auditColumns(
         idColumn(db.schema.createTable('core_users'), adapter)
@@ -149,3 +154,15 @@ export function coreMigration(adapter: DialectAdapter): Migration {
     },
   };
 }
+
+/** The platform's predefined roles; custom roles are added through /api/roles. */
+export const predefinedRoles = [
+  'User',
+  'Buyer',
+  'Accounts Payable',
+  'Central Receiving',
+  'Accounting Supervisor',
+  'Edit as Approver',
+  'Inventory Manager',
+  'Admin',
+] as const;

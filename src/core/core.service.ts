@@ -1,0 +1,27 @@
+import type { Db } from '../db/index.ts';
+import { createAccountTypesService } from './account-types.service.ts';
+import { createAccountsService } from './accounts.service.ts';
+import { createLookupValuesService } from './lookup-values.service.ts';
+import { createLookupsService } from './lookups.service.ts';
+import { createRolesService } from './roles.service.ts';
+import { createUsersService } from './users/users.service.ts';
+
+export interface CoreDeps {
+  db: Db;
+  clock?: () => Date;
+}
+
+/** Core master data. The only way into its tables: the API and the feeds both call these. */
+export function createCoreService({ db, clock = () => new Date() }: CoreDeps) {
+  const deps = { db, clock };
+  return {
+    users: createUsersService(deps),
+    roles: createRolesService(deps),
+    accountTypes: createAccountTypesService(deps),
+    accounts: createAccountsService(deps),
+    lookups: createLookupsService(deps),
+    lookupValues: createLookupValuesService(deps),
+  };
+}
+
+export type CoreService = ReturnType<typeof createCoreService>;

@@ -1,0 +1,17 @@
+export { createCoreService, type CoreService, type CoreDeps } from './core.service.ts';
+export type { User, UserInput, UserKey, UserRef, RoleRef, RoleKey, Money, Actor } from './users/user.types.ts';
+export type { Role, RoleInput } from './roles.service.ts';
+export type { AccountType, AccountTypeInput, AccountTypeKey, SegmentDefinition, SegmentInput, LookupKey } from './account-types.service.ts';
+export { MAX_SEGMENTS } from './account-types.service.ts';
+export type { Account, AccountInput } from './accounts.service.ts';
+export type { Lookup, LookupInput } from './lookups.service.ts';
+export type { LookupValue, LookupValueInput, LookupValueKey } from './lookup-values.service.ts';
+export {
+  userQuerySchema,
+  roleQuerySchema,
+  accountTypeQuerySchema,
+  accountQuerySchema,
+  lookupQuerySchema,
+  lookupValueQuerySchema,
+} from './query-schemas.ts';
+export { isCurrencyCode } from './validation.ts';

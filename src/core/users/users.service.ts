@@ -39,7 +39,7 @@ export function createUsersService(deps: { db: Db; clock: () => Date }) {
     async create(input: UserInput, actor: Actor): Promise<User> {
       return withUniqueGuard(async () =>
         kysely.transaction().execute(async (trx) => {
-          const columns = await prepareColumns(trx, normalize(input), null);
+          const { roleIds, ...columns } = await prepareColumns(trx, normalize(input), null);
           const now = isoNow(deps.clock);
           const inserted = await trx
             .insertInto('core_users')
@@ -53,7 +53,7 @@ export function createUsersService(deps: { db: Db; clock: () => Date }) {
             } as never)
             .returning('id')
             .executeTakeFirstOrThrow();
-          if (columns.roleIds) await setUserRoles(trx, inserted.id, columns.roleIds);
+          if (roleIds) await setUserRoles(trx, inserted.id, roleIds);
           return get(inserted.id, trx);
         }),
       );

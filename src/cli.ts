@@ -1,0 +1,123 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { startWorkgate } from './app.ts';
+import { ConfigError, loadConfig, parseRoles, type Config } from './config.ts';
+import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
+import { createAuthService, isScope, scopes } from './http/auth/index.ts';
+import { createLogger } from './log.ts';
+
+const program = new Command();
+program.name('workgate').description('Integration gateway between Core and Workforce').showHelpAfterError();
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** Runs a command against the migrated database, closing it afterwards whatever happens. */
+async function withDatabase<T>(work: (db: Db, cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const db = openDatabase(cfg.database);
+  try {
+    await migrateToLatest(db);
+    return await work(db, cfg);
+  } finally {
+    await db.close();
+  }
+}
+
+function scopeList(value: string): string[] {
+  const list = value.split(/[\s,]+/).filter(Boolean);
+  const unknown = list.filter((s) => !isScope(s));
+  if (unknown.length) throw new InvalidArgumentError(`unknown scope ${unknown.join(', ')}; known: ${scopes.join(', ')}`);
+  return list;
+}
+
+program
+  .command('serve')
+  .description('run the roles of this node (sftp, http, worker) until SIGTERM')
+  .option('--roles <list>', 'comma-separated roles; default WORKGATE_ROLES or all')
+  .action(async (options: { roles?: string }) => {
+    const cfg = config();
+    if (options.roles) cfg.roles = parseRoles(options.roles);
+    const log = createLogger(cfg.logLevel);
+    const workgate = await startWorkgate(cfg, log);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down: finishing in-flight work');
+      try {
+        await workgate.close();
+        log.info('stopped');
+        process.exit(0);
+      } catch (error) {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      }
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations (also done at every start)')
+  .action(async () => {
+    const cfg = config();
+    const db = openDatabase(cfg.database);
+    try {
+      const { applied } = await migrateToLatest(db);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    } finally {
+      await db.close();
+    }
+  });
+
+const clients = program.command('clients').description('OAuth 2.0 clients of programs using the API');
+clients
+  .command('create <name>')
+  .description('create a client; its secret is printed once')
+  .requiredOption('--scopes <list>', `space- or comma-separated: ${scopes.join(' ')}`, scopeList)
+  .action(async (name: string, options: { scopes: string[] }) => {
+    await withDatabase(async (db) => {
+      const auth = createAuthService({ db, clock: () => new Date(), log: createLogger('warn') });
+      const created = await auth.createOAuthClient(name, options.scopes);
+      console.log(`client_id:     ${created.clientId}\nclient_secret: ${created.clientSecret}\n(the secret is shown only now)`);
+    });
+  });
+clients
+  .command('list')
+  .description('list clients (never their secrets)')
+  .action(async () => {
+    await withDatabase(async (db) => {
+      const auth = createAuthService({ db, clock: () => new Date(), log: createLogger('warn') });
+      for (const c of await auth.listOAuthClients()) {
+        console.log(`${c.clientId}\t${c.name}\t${c.active ? 'active' : 'disabled'}\t${[...c.scopes].join(' ')}`);
+      }
+    });
+  });
+
+const apiKeys = program.command('api-keys').description('legacy X-COUPA-API-KEY keys');
+apiKeys
+  .command('create <name>')
+  .description('create a 40-character key; printed once')
+  .requiredOption('--scopes <list>', `space- or comma-separated: ${scopes.join(' ')}`, scopeList)
+  .action(async (name: string, options: { scopes: string[] }) => {
+    await withDatabase(async (db) => {
+      const auth = createAuthService({ db, clock: () => new Date(), log: createLogger('warn') });
+      const created = await auth.createApiKey(name, options.scopes, { rateLimited: true });
+      console.log(`${created.key}\n(the key is shown only now)`);
+    });
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

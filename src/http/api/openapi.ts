@@ -1,0 +1,154 @@
+import type { FastifyInstance } from 'fastify';
+import type { AssociationSpec, FieldSpec, FieldType, QuerySchema } from '../../query/types.ts';
+import { operators } from '../../query/types.ts';
+import { scopes } from '../auth/index.ts';
+import type { ResourceDefinition } from './resources/resource-routes.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+const typeSchemas: Record<FieldType, JsonSchema> = {
+  integer: { type: ['integer', 'null'] },
+  string: { type: ['string', 'null'] },
+  boolean: { type: ['boolean', 'null'] },
+  datetime: { type: ['string', 'null'], format: 'date-time' },
+  decimal: { type: ['string', 'null'], pattern: '^-?\\d+(\\.\\d+)?$' },
+};
+
+function componentName(element: string): string {
+  return element.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+function associationSchema(spec: AssociationSpec): JsonSchema {
+  if (spec.kind === 'embedded') return { type: ['object', 'null'], properties: fieldProperties(spec.fields) };
+  const target = spec.target();
+  const ref = { type: 'object', properties: fieldProperties(target.fields), description: `a ${target.resource}, by id or natural key` };
+  return spec.kind === 'many' ? { type: 'array', items: ref } : { ...ref, type: ['object', 'null'] };
+}
+
+function fieldProperties(fields: Record<string, FieldSpec>): Record<string, JsonSchema> {
+  return Object.fromEntries(Object.entries(fields).map(([name, spec]) => [name, typeSchemas[spec.type]]));
+}
+
+function recordSchema(schema: QuerySchema): JsonSchema {
+  return {
+    type: 'object',
+    properties: {
+      ...fieldProperties(schema.fields),
+      ...Object.fromEntries(Object.entries(schema.associations).map(([name, spec]) => [name, associationSchema(spec)])),
+    },
+  };
+}
+
+function listParameters(schema: QuerySchema): JsonSchema[] {
+  const filters = Object.entries(schema.fields)
+    .filter(([, spec]) => spec.filterable !== false)
+    .map(([name, spec]) => ({
+      name,
+      in: 'query',
+      required: false,
+      schema: { type: 'string' },
+      description: `Filter on ${name} (${spec.type}); also ${name}[operator]=value with operator one of ${operators.filter((o) => o !== 'eq').join(', ')}. Dashes or underscores.`,
+    }));
+  const paging = [
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 50, default: 50 } },
+    { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+    { name: 'order_by', in: 'query', schema: { type: 'string', enum: Object.keys(schema.fields) } },
+    { name: 'dir', in: 'query', schema: { type: 'string', enum: ['asc', 'desc'] } },
+  ];
+  return [...paging, ...shapingParameters(), ...filters];
+}
+
+function shapingParameters(): JsonSchema[] {
+  return [
+    { name: 'return_object', in: 'query', schema: { type: 'string', enum: ['limited', 'shallow', 'none'] } },
+    { name: 'fields', in: 'query', schema: { type: 'string' }, description: 'JSON list of elements, e.g. ["id","login",{"manager":["login"]}]' },
+  ];
+}
+
+const errorResponses = {
+  '400': { description: 'Malformed query argument or body; the message names it' },
+  '401': { description: 'No or invalid credentials' },
+  '403': { description: 'The credentials lack the scope named in the message' },
+  '404': { description: 'No such record (XML: also an empty list)' },
+  '422': { description: 'Validation failed: {"errors":{"<resource>":["..."]}}' },
+  '429': { description: 'Rate limit reached; see Retry-After' },
+};
+
+function resourcePaths(def: ResourceDefinition<never>): Record<string, JsonSchema> {
+  const ref = { $ref: `#/components/schemas/${componentName(def.element)}` };
+  const content = (schema: JsonSchema) => ({ 'application/json': { schema }, 'application/xml': { schema } });
+  const security = (scope: string) => [{ oauth2: [scope] }, { apiKey: [] }];
+  const collection: JsonSchema = {
+    get: {
+      summary: `List ${def.path}: ${def.summary}`,
+      security: security(def.readScope),
+      parameters: listParameters(def.schema),
+      responses: { '200': { description: 'Matching records', content: content({ type: 'array', items: ref }) }, ...errorResponses },
+    },
+    delete: { summary: 'Not supported: deactivate instead', responses: { '405': { description: 'Method not allowed' } } },
+  };
+  if (def.create) {
+    collection.post = {
+      summary: `Create a ${def.element}`,
+      security: security(def.writeScope),
+      parameters: shapingParameters(),
+      requestBody: { required: true, content: content(ref) },
+      responses: { '201': { description: 'Created', content: content(ref) }, ...errorResponses },
+    };
+  }
+  const item: JsonSchema = {
+    parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+    get: {
+      summary: `Show a ${def.element}`,
+      security: security(def.readScope),
+      parameters: shapingParameters(),
+      responses: { '200': { description: 'The record', content: content(ref) }, ...errorResponses },
+    },
+    delete: { summary: 'Not supported: PUT active=false instead', responses: { '405': { description: 'Method not allowed' } } },
+  };
+  if (def.update) {
+    item.put = {
+      summary: `Update a ${def.element} (partial); ?exported=true|false alone marks it exported`,
+      security: security(def.writeScope),
+      parameters: [...shapingParameters(), { name: 'exported', in: 'query', schema: { type: 'boolean' } }],
+      requestBody: { content: content(ref) },
+      responses: { '200': { description: 'The updated record', content: content(ref) }, ...errorResponses },
+    };
+  }
+  return { [`/api/${def.path}`]: collection, [`/api/${def.path}/{id}`]: item };
+}
+
+/** The OpenAPI 3.1 document, generated from the same definitions the routes are built from. */
+export function buildOpenApiDocument(resources: Array<ResourceDefinition<never>>): JsonSchema {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Workgate Core-compatible API', version: '1' },
+    paths: Object.assign(
+      {
+        '/oauth2/token': {
+          post: {
+            summary: 'OAuth 2.0 client credentials: form fields grant_type, client_id, client_secret, scope',
+            requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
+            responses: { '200': { description: 'access_token, token_type, expires_in (86400), scope' }, '400': { description: 'RFC 6749 error' }, '401': { description: 'invalid_client' } },
+          },
+        },
+      },
+      ...resources.map(resourcePaths),
+    ),
+    components: {
+      schemas: Object.fromEntries(resources.map((r) => [componentName(r.element), recordSchema(r.schema)])),
+      securitySchemes: {
+        oauth2: {
+          type: 'oauth2',
+          flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: Object.fromEntries(scopes.map((s) => [s, s])) } },
+        },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-COUPA-API-KEY' },
+      },
+    },
+  };
+}
+
+export function registerOpenApi(app: FastifyInstance, resources: Array<ResourceDefinition<never>>): void {
+  const document = JSON.stringify(buildOpenApiDocument(resources));
+  app.get('/api/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(document));
+}

@@ -1,0 +1,99 @@
+import crypto from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { CoreService } from '../core/index.ts';
+import type { Db } from '../db/index.ts';
+import { AppError } from '../shared/errors.ts';
+import { registerOpenApi } from './api/openapi.ts';
+import { renderError } from './api/render/errors.ts';
+import { negotiateFormat } from './api/render/format.ts';
+import { coreResources, registerCoreApi } from './api/resources/core.resources.ts';
+import { contentTypes } from './api/respond.ts';
+import { authPlugin, oauthRoutes, type AuthService } from './auth/index.ts';
+import { registerBodyParsers } from './body-parsers.ts';
+import { createHttpMetrics } from './metrics.ts';
+
+export interface HttpAppDeps {
+  db: Db;
+  log: Logger;
+  core: CoreService;
+  auth: AuthService;
+  rateLimit: { perSecond: number; burst: number; appliesToAdminKey: boolean };
+  trustProxy?: boolean;
+  clock?: () => Date;
+}
+
+export const BODY_LIMIT = 1024 * 1024;
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The HTTP face: Core-compatible API, OAuth token endpoint, health and metrics. */
+export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: deps.trustProxy ?? false,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : crypto.randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+  const metrics = createHttpMetrics();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    handleError(new AppError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`), request, reply);
+  });
+  registerBodyParsers(app);
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await deps.db.kysely.selectFrom('core_roles').select('id').limit(1).execute();
+      return { status: 'ok', database: deps.db.adapter.name };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: deps.db.adapter.name });
+    }
+  });
+  app.get('/metrics', async (_request, reply) => {
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  await app.register(oauthRoutes, { auth: deps.auth, ...(deps.clock ? { clock: deps.clock } : {}) });
+  const resources = coreResources(deps.core);
+  registerOpenApi(app, resources);
+  await app.register(async (api) => {
+    await api.register(authPlugin, { auth: deps.auth, rateLimit: deps.rateLimit, ...(deps.clock ? { clock: deps.clock } : {}) });
+    registerCoreApi(api, deps.core, resources);
+  });
+  return app;
+}
+
+function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  const format = negotiateFormat(request.headers.accept) ?? 'json';
+  const appError = toAppError(error);
+  if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: appError.code, message: appError.message }, 'request refused');
+  const rendered = renderError(appError, format);
+  reply.code(rendered.status).type(contentTypes[format]).send(rendered.body);
+}
+
+/** Fastify's own errors (415, 413, malformed bodies) keep their status and message. */
+function toAppError(error: FastifyError | Error): AppError {
+  if (error instanceof AppError) return error;
+  const status = (error as FastifyError).statusCode;
+  if (status === 413) return new AppError('payload_too_large', `request body is larger than ${BODY_LIMIT} bytes`);
+  if (status === 415) return new AppError('unsupported_media_type', `${error.message}; send application/json or application/xml`);
+  if (status !== undefined && status >= 400 && status < 500) return new AppError('bad_request', error.message);
+  return new AppError('internal', 'Internal server error', { cause: error });
+}

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { authRedactPaths } from './http/auth/index.ts';
 
 /** Never written to logs, wherever they appear in a logged object. */
 export const redactPaths = [
@@ -20,7 +21,7 @@ export const redactPaths = [
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { service: 'workgate' } }, destination);
+  return pino({ level, redact: { paths: [...new Set([...redactPaths, ...authRedactPaths])], censor: '[redacted]' }, base: { service: 'workgate' } }, destination);
 }
 
 export type { Logger };

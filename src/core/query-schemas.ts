@@ -14,6 +14,7 @@ export const roleQuerySchema: QuerySchema = {
     id: { type: 'integer', column: 'id' },
     name: { type: 'string', column: 'name' },
     description: { type: 'string', column: 'description' },
+    predefined: { type: 'boolean', column: 'predefined' },
     ...audited,
   },
   associations: {},

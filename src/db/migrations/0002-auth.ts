@@ -41,7 +41,7 @@ export function authMigration(adapter: DialectAdapter): Migration {
         .addColumn('expires_at', ts, (c) => c.notNull())
         .addColumn('created_at', ts, (c) => c.notNull())
         .execute();
-      await indexes(db, 'auth_oauth_tokens', [{ columns: ['expires_at'] }]);
+      await indexes(db, 'auth_oauth_tokens', [{ columns: ['expires_at'] }, { columns: ['client_id'] }]);
     },
   };
 }

@@ -333,7 +333,7 @@ describe('parseListQuery: unknown names and bounds', () => {
     rejects('foo=1', 'foo', /^foo: unknown attribute "foo" for user; known: id, login, email, firstname, lastname, middlename, mention-name, employee-number, active, /);
     rejects('foo=1', 'foo', /, exported, created-at, updated-at, created-by, updated-by, manager, roles, default-currency, status$/);
     rejects('manager[foo]=1', 'manager[foo]', /^manager\[foo\]: unknown attribute "foo" for user; known: id, login/);
-    rejects('roles[title]=x', 'roles[title]', 'unknown attribute "title" for role; known: id, name, description, created-at, updated-at, created-by, updated-by');
+    rejects('roles[title]=x', 'roles[title]', 'unknown attribute "title" for role; known: id, name, description, predefined, created-at, updated-at, created-by, updated-by');
     rejects('default_currency[name]=x', 'default_currency[name]', 'unknown attribute "name" for default-currency; known: code');
     rejects('Login=x', 'Login', /unknown attribute "Login"/);
   });

@@ -145,3 +145,90 @@ export interface Database {
   auth_oauth_clients: AuthOAuthClientTable;
   auth_oauth_tokens: AuthOAuthTokenTable;
 }
+
+export interface TransferAccountTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string | null;
+  auth_policy: string;
+  /** JSON array of virtual folder paths the account may use, e.g. ["/Incoming/CCW", "/Outgoing/CCW"]. */
+  folders: string;
+  max_sessions: number;
+  /** Bytes; PostgreSQL's bigint comes back as text, so read it with Number(). */
+  quota_bytes: number | string | null;
+  /** JSON array of CIDR ranges; empty = any address. */
+  allowed_networks: string;
+  input_encoding: string;
+  disabled: Bool;
+  last_login_at: Timestamp | null;
+  last_login_address: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string | null;
+  updated_by: string | null;
+}
+
+export interface TransferSshKeyTable {
+  id: Generated<number>;
+  account_id: number;
+  algorithm: string;
+  bits: number;
+  fingerprint: string;
+  public_key: string;
+  comment: string | null;
+  created_at: Timestamp;
+  removed_at: Timestamp | null;
+}
+
+export interface TransferAuditEventTable {
+  id: Generated<number>;
+  at: Timestamp;
+  event: string;
+  outcome: string;
+  username: string | null;
+  account_id: number | null;
+  address: string | null;
+  method: string | null;
+  /** JSON object with event-specific facts (never secrets). */
+  detail: string | null;
+}
+
+export interface TransferLoginFailureTable {
+  id: Generated<number>;
+  address: string;
+  username: string | null;
+  at: Timestamp;
+}
+
+export interface TransferBanTable {
+  address: string;
+  reason: string;
+  banned_at: Timestamp;
+  until: Timestamp;
+}
+
+export interface TransferReceivedFileTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Virtual folder, e.g. "/Incoming/CCW". */
+  folder: string;
+  name: string;
+  /** Name of the immutable stored copy in the file store. */
+  storage_key: string;
+  size: number | string;
+  sha256: string;
+  /** receiving | received | processing | processed | failed */
+  status: string;
+  address: string | null;
+  received_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  transfer_accounts: TransferAccountTable;
+  transfer_ssh_keys: TransferSshKeyTable;
+  transfer_audit_events: TransferAuditEventTable;
+  transfer_login_failures: TransferLoginFailureTable;
+  transfer_bans: TransferBanTable;
+  transfer_received_files: TransferReceivedFileTable;
+}

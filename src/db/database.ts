@@ -21,11 +21,26 @@ export interface DialectAdapter {
   isUniqueViolation(error: unknown): boolean;
   /** Is a caught error transient (busy, lock timeout, serialization), worth a retry? */
   isTransient(error: unknown): boolean;
+  /** Null-safe "differs": true when exactly one side is null or both differ. */
+  isDistinct(a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<boolean>;
+  /** Clause after CREATE TEMP TABLE (...) so the table lives only as long as the transaction. */
+  readonly tempTableSuffix: string;
+}
+
+/** A column of a bulk insert: its name and the type PostgreSQL needs to read an array of it. */
+export interface BulkColumn {
+  name: string;
+  pgType: 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz';
 }
 
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly adapter: DialectAdapter;
+  /**
+   * Inserts many rows fast inside `executor`'s transaction: a cached prepared statement on SQLite,
+   * one `insert ... select from unnest(arrays)` per chunk on PostgreSQL. Values must match the columns.
+   */
+  bulkInsert(executor: Kysely<Database>, table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +51,8 @@ const sqliteAdapter: DialectAdapter = {
   bytewise: (expression) => expression,
   isUniqueViolation: (error) => errorCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' || errorCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
   isTransient: (error) => ['SQLITE_BUSY', 'SQLITE_LOCKED'].includes(String(errorCode(error))),
+  isDistinct: (a, b) => sql<boolean>`(${a} is not ${b})`,
+  tempTableSuffix: '',
 };
 
 const postgresAdapter: DialectAdapter = {
@@ -45,6 +62,8 @@ const postgresAdapter: DialectAdapter = {
   bytewise: (expression) => sql`(${expression}) collate "C"`,
   isUniqueViolation: (error) => errorCode(error) === '23505',
   isTransient: (error) => ['40001', '40P01', '55P03', '57014'].includes(String(errorCode(error))),
+  isDistinct: (a, b) => sql<boolean>`(${a} is distinct from ${b})`,
+  tempTableSuffix: 'on commit drop',
 };
 
 function errorCode(error: unknown): unknown {
@@ -66,9 +85,21 @@ function openSqlite(file: string): Db {
     dialect: new SqliteDialect({ database: connection }),
     plugins: [new SqliteBooleanPlugin()],
   });
+  const statements = new Map<string, SQLite.Statement>();
   return {
     kysely,
     adapter: sqliteAdapter,
+    // The raw connection is the one Kysely's transaction runs on, so these rows join that transaction.
+    bulkInsert: async (_executor, table, columns, rows) => {
+      const key = `${table}(${columns.map((c) => c.name).join(',')})`;
+      let statement = statements.get(key);
+      if (!statement) {
+        const names = columns.map((c) => `"${c.name}"`).join(', ');
+        statement = connection.prepare(`insert into "${table}" (${names}) values (${columns.map(() => '?').join(', ')})`);
+        statements.set(key, statement);
+      }
+      for (const row of rows) statement.run(row.map(sqliteValue));
+    },
     close: async () => {
       await kysely.destroy();
     },
@@ -81,10 +112,23 @@ function openPostgres(url: string, poolSize = 10): Db {
   return {
     kysely,
     adapter: postgresAdapter,
+    bulkInsert: async (executor, table, columns, rows) => {
+      const chunk = 10_000;
+      for (let start = 0; start < rows.length; start += chunk) {
+        const part = rows.slice(start, start + chunk);
+        const arrays = columns.map((column, i) => sql`${part.map((row) => row[i] ?? null)}::${sql.raw(column.pgType)}[]`);
+        const names = sql.join(columns.map((c) => sql.id(c.name)));
+        await sql`insert into ${sql.table(table)} (${names}) select * from unnest(${sql.join(arrays)})`.execute(executor);
+      }
+    },
     close: async () => {
       await kysely.destroy();
     },
   };
+}
+
+function sqliteValue(value: unknown): unknown {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value === undefined ? null : value;
 }
 
 /** Timestamps come back as Date (PostgreSQL) or ISO text (SQLite). */

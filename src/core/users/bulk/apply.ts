@@ -1,0 +1,121 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database, Db } from '../../../db/index.ts';
+import type { UserInput } from '../user.types.ts';
+
+/** Stage columns written to core_users, by the input field that gives them. */
+export const columnsByField: Partial<Record<keyof UserInput, readonly string[]>> = {
+  login: ['login'],
+  email: ['email'],
+  firstname: ['firstname'],
+  lastname: ['lastname'],
+  middlename: ['middlename'],
+  mentionName: ['mention_name'],
+  employeeNumber: ['employee_number'],
+  active: ['active'],
+  phoneWork: ['phone_work'],
+  phoneMobile: ['phone_mobile'],
+  defaultCurrency: ['default_currency'],
+  defaultLocale: ['default_locale'],
+  ccwUser: ['ccw_user'],
+  ssoIdentifier: ['sso_identifier'],
+  authenticationMethod: ['authentication_method'],
+  approvalLimit: ['approval_limit_amount', 'approval_limit_currency'],
+};
+
+export function givenColumns(given: ReadonlySet<keyof UserInput>): string[] {
+  return [...given].flatMap((field) => columnsByField[field] ?? []);
+}
+
+function differs(db: Db, given: ReadonlySet<keyof UserInput>): RawBuilder<boolean> {
+  const { adapter } = db;
+  const checks: RawBuilder<unknown>[] = givenColumns(given).map((c) => adapter.isDistinct(sql.ref(`stage_users.${c}`), sql.ref(`u.${c}`)));
+  if (given.has('manager')) {
+    checks.push(adapter.isDistinct(sql`(select m.id from core_users m where m.login = stage_users.manager_login)`, sql.ref('u.manager_id')));
+  }
+  if (given.has('roles')) {
+    checks.push(sql`(stage_users.has_roles = ${true} and (
+      exists (select 1 from stage_user_roles r where r.line = stage_users.line
+        and not exists (select 1 from core_user_roles ur where ur.user_id = u.id and ur.role_id = r.role_id))
+      or exists (select 1 from core_user_roles ur where ur.user_id = u.id
+        and not exists (select 1 from stage_user_roles r where r.line = stage_users.line and r.role_id = ur.role_id))))`);
+  }
+  return checks.length ? sql<boolean>`(${sql.join(checks, sql` or `)})` : sql<boolean>`(1 = 0)`;
+}
+
+/** created, updated, deactivated (an active user set inactive) or unchanged, decided before anything is written. */
+export async function decideOutcomes(db: Db, trx: Kysely<Database>, given: ReadonlySet<keyof UserInput>): Promise<void> {
+  await sql`update stage_users set outcome = 'created' where has_error = ${false} and target_id is null`.execute(trx);
+  await sql`update stage_users set was_licensed = u.ccw_user,
+      outcome = case when ${differs(db, given)}
+        then case when u.active = ${true} and stage_users.active = ${false} then 'deactivated' else 'updated' end
+        else 'unchanged' end
+    from core_users u where u.id = stage_users.target_id and stage_users.has_error = ${false}`.execute(trx);
+}
+
+export interface ApplyContext {
+  db: Db;
+  trx: Kysely<Database>;
+  given: ReadonlySet<keyof UserInput>;
+  fullFeed: boolean;
+  now: string;
+  actor: string;
+}
+
+export async function insertCreatedUsers(ctx: ApplyContext): Promise<void> {
+  const { trx, now, actor } = ctx;
+  await sql`insert into core_users (login, email, firstname, lastname, middlename, mention_name, employee_number, active,
+      phone_work, phone_mobile, default_currency, default_locale, ccw_user, sso_identifier, authentication_method,
+      approval_limit_amount, approval_limit_currency, exported, created_at, updated_at, created_by, updated_by)
+    select login, email, firstname, lastname, middlename, mention_name, employee_number, coalesce(active, ${true}),
+      phone_work, phone_mobile, default_currency, default_locale, coalesce(ccw_user, ${false}), sso_identifier, authentication_method,
+      approval_limit_amount, approval_limit_currency, ${false}, ${now}, ${now}, ${actor}, ${actor}
+    from stage_users where outcome = 'created' and has_error = ${false} order by line`.execute(trx);
+  await sql`update stage_users set target_id = (select u.id from core_users u where u.login = stage_users.login)
+    where outcome = 'created' and has_error = ${false}`.execute(trx);
+}
+
+export async function updateChangedUsers(ctx: ApplyContext): Promise<void> {
+  const { trx, now, actor } = ctx;
+  const sets = givenColumns(ctx.given).map((c) => sql`${sql.id(c)} = s.${sql.id(c)}`);
+  await sql`update core_users set ${sql.join([...sets, sql`updated_at = ${now}`, sql`updated_by = ${actor}`])}
+    from stage_users s
+    where core_users.id = s.target_id and s.has_error = ${false} and s.outcome in ('updated', 'deactivated')`.execute(trx);
+}
+
+export async function linkManagers(ctx: ApplyContext): Promise<void> {
+  if (!ctx.given.has('manager')) return;
+  await sql`update core_users set manager_id = (select m.id from core_users m where m.login = s.manager_login)
+    from stage_users s
+    where core_users.id = s.target_id and s.has_error = ${false} and s.outcome <> 'unchanged'`.execute(ctx.trx);
+}
+
+export async function replaceRoles(ctx: ApplyContext): Promise<void> {
+  if (!ctx.given.has('roles')) return;
+  const changed = sql`select target_id from stage_users
+    where has_error = ${false} and has_roles = ${true} and outcome <> 'unchanged'`;
+  await sql`delete from core_user_roles where user_id in (${changed})`.execute(ctx.trx);
+  await sql`insert into core_user_roles (user_id, role_id)
+    select distinct s.target_id, r.role_id from stage_user_roles r join stage_users s on s.line = r.line
+    where s.has_error = ${false} and s.has_roles = ${true} and s.outcome <> 'unchanged'`.execute(ctx.trx);
+}
+
+/** Full feed: the file is the complete set; active users it does not name are deactivated, never deleted. */
+export async function deactivateMissing(ctx: ApplyContext): Promise<void> {
+  if (!ctx.fullFeed) return;
+  const { trx, now, actor } = ctx;
+  await sql`insert into stage_deactivated (user_id)
+    select u.id from core_users u where u.active = ${true}
+      and not exists (select 1 from stage_users s where s.target_id = u.id)`.execute(trx);
+  await sql`update core_users set active = ${false}, updated_at = ${now}, updated_by = ${actor}
+    where id in (select user_id from stage_deactivated)`.execute(trx);
+}
+
+/** How many active users a Full file would deactivate, and how many are active now (for the safety hold). */
+export async function countMissing(trx: Kysely<Database>): Promise<{ missing: number; active: number }> {
+  const { rows } = await sql<{ missing: number | string; active: number | string }>`
+    select
+      (select count(*) from core_users u where u.active = ${true}
+        and not exists (select 1 from stage_users s where s.target_id = u.id)) as missing,
+      (select count(*) from core_users where active = ${true}) as active`.execute(trx);
+  return { missing: Number(rows[0]?.missing ?? 0), active: Number(rows[0]?.active ?? 0) };
+}

@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, Db } from '../../../db/index.ts';
+import { flagRowsWithProblems } from './stage.ts';
+
+type Problem = [line: number, field: string, message: string];
+
+const keyColumns = [
+  { column: 'employee_number', field: 'employee-number', label: 'Employee number' },
+  { column: 'login', field: 'login', label: 'Login' },
+  { column: 'email', field: 'email', label: 'Email' },
+  { column: 'mention_name', field: 'mention-name', label: 'Mention name' },
+] as const;
+
+async function record(db: Db, trx: Kysely<Database>, problems: Problem[]): Promise<number> {
+  if (problems.length === 0) return 0;
+  await db.bulkInsert(trx, 'stage_problems', [
+    { name: 'line', pgType: 'integer' },
+    { name: 'field', pgType: 'text' },
+    { name: 'message', pgType: 'text' },
+  ], problems);
+  await flagRowsWithProblems(trx);
+  return problems.length;
+}
+
+/** A key that appears on several rows of one file makes every one of those rows an error. */
+export async function checkDuplicateKeys(db: Db, trx: Kysely<Database>): Promise<void> {
+  const problems: Problem[] = [];
+  for (const { column, field, label } of keyColumns) {
+    const col = sql.ref(column);
+    const { rows } = await sql<{ value: string; line: number }>`
+      select ${col} as value, line from stage_users
+      where ${col} in (select ${col} from stage_users where ${col} is not null group by ${col} having count(*) > 1)
+      order by ${col}, line`.execute(trx);
+    const linesByValue = new Map<string, number[]>();
+    for (const row of rows) linesByValue.set(row.value, [...(linesByValue.get(row.value) ?? []), row.line]);
+    for (const [value, lines] of linesByValue) {
+      const shown = lines.length > 10 ? `${lines.slice(0, 10).join(', ')} and ${lines.length - 10} more` : lines.join(', ');
+      for (const line of lines) problems.push([line, field, `${label} "${value}" appears on lines ${shown}: a record may appear only once per file`]);
+    }
+  }
+  await record(db, trx, problems);
+}
+
+/**
+ * Finds each row's user: by Employee Number first, then by Login. A row may change a user's Login
+ * when matched by Employee Number, never the reverse. Every row is matched, even one with errors,
+ * so a Full file never deactivates a user whose row merely had a mistake.
+ */
+export async function matchExistingUsers(db: Db, trx: Kysely<Database>): Promise<void> {
+  await sql`update stage_users set matched_by = 'employee_number',
+      target_id = (select u.id from core_users u where u.employee_number = stage_users.employee_number)
+    where employee_number is not null`.execute(trx);
+  await sql`update stage_users set matched_by = null where target_id is null`.execute(trx);
+  await sql`update stage_users set matched_by = 'login',
+      target_id = (select u.id from core_users u where u.login = stage_users.login)
+    where target_id is null and login is not null`.execute(trx);
+  await sql`update stage_users set matched_by = null where target_id is null`.execute(trx);
+  const { rows } = await sql<{ line: number; login: string; theirs: string; ours: string }>`
+    select s.line, s.login, u.employee_number as theirs, s.employee_number as ours
+    from stage_users s join core_users u on u.id = s.target_id
+    where s.matched_by = 'login' and s.employee_number is not null and u.employee_number is not null
+      and u.employee_number <> s.employee_number`.execute(trx);
+  await record(
+    db,
+    trx,
+    rows.map((r) => [
+      r.line,
+      'employee-number',
+      `Login "${r.login}" belongs to employee number "${r.theirs}"; a row cannot change an Employee Number (a row matched by Employee Number may change the Login)`,
+    ]),
+  );
+}
+
+/** Values that must be unique and already belong to another user. */
+export async function checkTakenValues(db: Db, trx: Kysely<Database>): Promise<void> {
+  const problems: Problem[] = [];
+  for (const { column, field, label } of keyColumns) {
+    const col = sql.ref(`s.${column}`);
+    const { rows } = await sql<{ line: number; value: string; owner: string }>`
+      select s.line, ${col} as value, u.login as owner from stage_users s
+      join core_users u on ${sql.ref(`u.${column}`)} = ${col}
+      where s.has_error = ${false} and (s.target_id is null or u.id <> s.target_id)`.execute(trx);
+    for (const r of rows) problems.push([r.line, field, `${label} "${r.value}" has already been taken by user ${r.owner}`]);
+  }
+  await record(db, trx, problems);
+}
+
+/**
+ * An Approver Login must name a user who exists after this file: already in Core (and not renamed by
+ * this file) or created by a good row of this file. A row whose manager's own row fails fails too,
+ * so this repeats until nothing changes.
+ */
+export async function checkManagers(db: Db, trx: Kysely<Database>): Promise<void> {
+  const self = await sql<{ line: number; login: string }>`
+    select line, login from stage_users where has_error = ${false} and manager_login is not null and manager_login = login`.execute(trx);
+  await record(db, trx, self.rows.map((r) => [r.line, 'manager', `A user cannot be their own manager (${r.login})`]));
+  for (let round = 0; round < 50; round++) {
+    const { rows } = await sql<{ line: number; manager: string }>`
+      select s.line, s.manager_login as manager from stage_users s
+      where s.has_error = ${false} and s.manager_login is not null
+        and not exists (select 1 from stage_users t where t.login = s.manager_login and t.has_error = ${false})
+        and not exists (
+          select 1 from core_users u where u.login = s.manager_login
+            and not exists (select 1 from stage_users r where r.target_id = u.id and r.has_error = ${false} and r.login <> u.login))`.execute(trx);
+    const added = await record(
+      db,
+      trx,
+      rows.map((r) => [r.line, 'manager', `Manager "${r.manager}" is not a user (not in Core and not created by a good row of this file)`]),
+    );
+    if (added === 0) return;
+  }
+}

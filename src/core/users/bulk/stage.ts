@@ -1,0 +1,80 @@
+import { sql, type Kysely } from 'kysely';
+import type { BulkColumn, Database, Db } from '../../../db/index.ts';
+
+/**
+ * The staging tables of one bulk import: temporary, inside the import's transaction, gone at its end.
+ * Rows are staged as given; checks and the plan then run as set-based SQL over them.
+ */
+export const stageUserColumns: readonly BulkColumn[] = [
+  { name: 'line', pgType: 'integer' },
+  { name: 'login', pgType: 'text' },
+  { name: 'email', pgType: 'text' },
+  { name: 'firstname', pgType: 'text' },
+  { name: 'lastname', pgType: 'text' },
+  { name: 'middlename', pgType: 'text' },
+  { name: 'mention_name', pgType: 'text' },
+  { name: 'employee_number', pgType: 'text' },
+  { name: 'active', pgType: 'boolean' },
+  { name: 'phone_work', pgType: 'text' },
+  { name: 'phone_mobile', pgType: 'text' },
+  { name: 'default_currency', pgType: 'text' },
+  { name: 'default_locale', pgType: 'text' },
+  { name: 'manager_login', pgType: 'text' },
+  { name: 'ccw_user', pgType: 'boolean' },
+  { name: 'sso_identifier', pgType: 'text' },
+  { name: 'authentication_method', pgType: 'text' },
+  { name: 'approval_limit_amount', pgType: 'text' },
+  { name: 'approval_limit_currency', pgType: 'text' },
+  { name: 'has_roles', pgType: 'boolean' },
+  { name: 'has_error', pgType: 'boolean' },
+];
+
+export const stageProblemColumns: readonly BulkColumn[] = [
+  { name: 'line', pgType: 'integer' },
+  { name: 'field', pgType: 'text' },
+  { name: 'message', pgType: 'text' },
+];
+
+export const stageRoleColumns: readonly BulkColumn[] = [
+  { name: 'line', pgType: 'integer' },
+  { name: 'role_id', pgType: 'integer' },
+];
+
+export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<void> {
+  const { adapter } = db;
+  const bool = sql.raw(adapter.booleanType);
+  const suffix = sql.raw(adapter.tempTableSuffix);
+  if (adapter.name === 'sqlite') {
+    for (const table of ['stage_users', 'stage_problems', 'stage_user_roles', 'stage_deactivated']) {
+      await sql`drop table if exists temp.${sql.raw(table)}`.execute(trx);
+    }
+  }
+  const text = stageUserColumns
+    .filter((c) => c.pgType === 'text')
+    .map((c) => sql`${sql.id(c.name)} text`);
+  await sql`create temp table stage_users (
+    line integer primary key,
+    ${sql.join(text)},
+    active ${bool}, ccw_user ${bool}, has_roles ${bool} not null, has_error ${bool} not null,
+    target_id integer, matched_by text, outcome text, was_licensed ${bool}
+  ) ${suffix}`.execute(trx);
+  await sql`create index stage_users_login on stage_users (login)`.execute(trx);
+  await sql`create index stage_users_target on stage_users (target_id)`.execute(trx);
+  await sql`create temp table stage_problems (line integer not null, field text not null, message text not null) ${suffix}`.execute(trx);
+  await sql`create temp table stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);
+  await sql`create temp table stage_deactivated (user_id integer primary key) ${suffix}`.execute(trx);
+}
+
+/** SQLite keeps temporary tables for the connection's life: drop them when the import ends. */
+export async function dropStageTables(db: Db, trx: Kysely<Database>): Promise<void> {
+  if (db.adapter.name !== 'sqlite') return;
+  for (const table of ['stage_users', 'stage_problems', 'stage_user_roles', 'stage_deactivated']) {
+    await sql`drop table if exists temp.${sql.raw(table)}`.execute(trx);
+  }
+}
+
+/** Marks the rows that have problems so every later step can skip them. */
+export async function flagRowsWithProblems(trx: Kysely<Database>): Promise<void> {
+  await sql`update stage_users set has_error = ${true}
+    where has_error = ${false} and line in (select line from stage_problems)`.execute(trx);
+}

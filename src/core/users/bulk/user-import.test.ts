@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { noOutbox, type OutboxEvent, type OutboxPort } from '../../outbox.port.ts';
+import { dialects, type TestDatabase } from '../../../../test/support/databases.ts';
+import type { UserInput } from '../user.types.ts';
+import { startUserImport, type UserImportOutcome, type UserImportRow } from './user-import.ts';
+
+const allFields = new Set<keyof UserInput>(['login', 'email', 'firstname', 'lastname', 'employeeNumber', 'active', 'manager', 'roles', 'ccwUser']);
+
+function row(line: number, login: string, extra: Partial<UserInput> = {}): UserImportRow {
+  return {
+    line,
+    input: { login, email: `${login}@example.com`, firstname: 'F', lastname: 'L', active: true, employeeNumber: null, manager: null, ccwUser: false, ...extra },
+    problems: [],
+  };
+}
+
+async function runImport(t: TestDatabase, rows: UserImportRow[], options: { fullFeed?: boolean; outbox?: OutboxPort } = {}) {
+  return t.db.kysely.transaction().execute(async (trx) => {
+    const imp = await startUserImport(
+      { db: t.db, clock: () => new Date('2026-01-01T00:00:00Z'), outbox: options.outbox ?? noOutbox },
+      trx,
+      { fullFeed: options.fullFeed ?? false, given: allFields, actor: 'test' },
+    );
+    await imp.add(rows);
+    const planned = await imp.plan();
+    const applied = await imp.apply();
+    const outcomes: UserImportOutcome[] = [];
+    for await (const o of imp.outcomes()) outcomes.push(o);
+    await imp.close();
+    return { planned, applied, outcomes };
+  });
+}
+
+async function managerOf(t: TestDatabase, login: string): Promise<string | null> {
+  const row = await t.db.kysely
+    .selectFrom('core_users as u')
+    .leftJoin('core_users as m', 'm.id', 'u.manager_id')
+    .select('m.login as manager')
+    .where('u.login', '=', login)
+    .executeTakeFirstOrThrow();
+  return row.manager;
+}
+
+for (const dialect of dialects()) {
+  describe(`bulk user import on ${dialect.name}`, { skip: dialect.skip }, () => {
+    it('creates users whose managers appear later in the file, with roles, and reports each line', async () => {
+      const t = await dialect.create();
+      try {
+        const events: OutboxEvent[] = [];
+        const outbox: OutboxPort = { recordMany: async (_trx, e) => void events.push(...e), committed: () => {} };
+        const { applied, outcomes } = await runImport(
+          t,
+          [
+            row(2, 'alice', { manager: { login: 'carol' }, roles: [{ name: 'buyer' }], ccwUser: true }),
+            row(3, 'bob', { manager: { login: 'alice' } }),
+            row(4, 'carol'),
+          ],
+          { outbox },
+        );
+        assert.equal(applied.created, 3);
+        assert.deepEqual(outcomes.map((o) => [o.line, o.key, o.outcome]), [
+          [2, 'alice', 'created'],
+          [3, 'bob', 'created'],
+          [4, 'carol', 'created'],
+        ]);
+        assert.equal(await managerOf(t, 'alice'), 'carol');
+        assert.equal(await managerOf(t, 'bob'), 'alice');
+        const roles = await t.db.kysely
+          .selectFrom('core_user_roles as ur')
+          .innerJoin('core_roles as r', 'r.id', 'ur.role_id')
+          .innerJoin('core_users as u', 'u.id', 'ur.user_id')
+          .select(['u.login', 'r.name'])
+          .execute();
+        assert.deepEqual(roles, [{ login: 'alice', name: 'Buyer' }]);
+        assert.deepEqual(events.map((e) => e.kind), ['created'], 'only the licensed user is sent to sync');
+
+        const again = await runImport(t, [row(2, 'alice', { manager: { login: 'carol' }, roles: [{ name: 'Buyer' }], ccwUser: true }), row(3, 'bob', { manager: { login: 'carol' } })]);
+        assert.deepEqual(again.outcomes.map((o) => o.outcome), ['unchanged', 'updated']);
+      } finally {
+        await t.drop();
+      }
+    });
+
+    it('makes every repeated key, unknown manager, self-manager and cycle a row error, and applies the rest', async () => {
+      const t = await dialect.create();
+      try {
+        await runImport(t, [row(2, 'root'), row(3, 'mid', { manager: { login: 'root' } }), row(4, 'leaf', { manager: { login: 'mid' } })]);
+        const { outcomes } = await runImport(t, [
+          row(2, 'dup'),
+          row(3, 'dup'),
+          row(4, 'ghostly', { manager: { login: 'ghost' } }),
+          row(5, 'narcissus', { manager: { login: 'narcissus' } }),
+          row(6, 'root', { manager: { login: 'leaf' } }),
+          row(7, 'fine', { email: 'not-an-email' }),
+          row(8, 'good'),
+        ]);
+        const byLine = new Map(outcomes.map((o) => [o.line, o]));
+        assert.match(byLine.get(2)!.problems[0]!.message, /Login "dup" appears on lines 2, 3/);
+        assert.equal(byLine.get(3)!.outcome, 'error');
+        assert.match(byLine.get(4)!.problems[0]!.message, /Manager "ghost" is not a user/);
+        assert.match(byLine.get(5)!.problems[0]!.message, /cannot be their own manager/);
+        assert.match(byLine.get(6)!.problems[0]!.message, /would create a cycle: root -> leaf -> mid -> root/);
+        assert.match(byLine.get(7)!.problems[0]!.message, /not a valid email/);
+        assert.equal(byLine.get(8)!.outcome, 'created');
+        assert.equal(await managerOf(t, 'root'), null, 'the cycle was not written');
+      } finally {
+        await t.drop();
+      }
+    });
+
+    it('matches by employee number first: the login may change that way, the employee number never by login', async () => {
+      const t = await dialect.create();
+      try {
+        await runImport(t, [row(2, 'jdoe', { employeeNumber: 'E1' }), row(3, 'asmith', { employeeNumber: 'E2' })]);
+        const { outcomes } = await runImport(t, [row(2, 'john.doe', { employeeNumber: 'E1' }), row(3, 'asmith', { employeeNumber: 'E9' })]);
+        assert.equal(outcomes[0]!.outcome, 'updated');
+        assert.equal(outcomes[1]!.outcome, 'error');
+        assert.match(outcomes[1]!.problems[0]!.message, /belongs to employee number "E2"/);
+        const logins = (await t.db.kysely.selectFrom('core_users').select('login').orderBy('login').execute()).map((r) => r.login);
+        assert.deepEqual(logins, ['asmith', 'john.doe']);
+      } finally {
+        await t.drop();
+      }
+    });
+
+    it('a Full file deactivates the active users it does not name, never those whose row has an error', async () => {
+      const t = await dialect.create();
+      try {
+        await runImport(t, [row(2, 'ann'), row(3, 'bea'), row(4, 'cyd'), row(5, 'dan')]);
+        const { planned, outcomes } = await runImport(t, [row(2, 'ann'), row(3, 'bea', { email: 'broken' })], { fullFeed: true });
+        assert.equal(planned.missing, 2);
+        assert.equal(planned.activeBefore, 4);
+        assert.deepEqual(outcomes.filter((o) => o.line === null).map((o) => [o.key, o.outcome]), [
+          ['cyd', 'deactivated'],
+          ['dan', 'deactivated'],
+        ]);
+        const active = (await t.db.kysely.selectFrom('core_users').select('login').where('active', '=', true).orderBy('login').execute()).map((r) => r.login);
+        assert.deepEqual(active, ['ann', 'bea']);
+      } finally {
+        await t.drop();
+      }
+    });
+  });
+}

@@ -1,0 +1,291 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, Db } from '../../../db/index.ts';
+import type { FieldProblem } from '../../../shared/errors.ts';
+import type { OutboxEvent, OutboxPort } from '../../outbox.port.ts';
+import { Problems } from '../../validation.ts';
+import { checkUserFields } from '../user-fields.ts';
+import type { UserInput } from '../user.types.ts';
+import {
+  countMissing,
+  deactivateMissing,
+  decideOutcomes,
+  insertCreatedUsers,
+  linkManagers,
+  replaceRoles,
+  updateChangedUsers,
+  type ApplyContext,
+} from './apply.ts';
+import { checkDuplicateKeys, checkManagers, checkTakenValues, matchExistingUsers } from './checks.ts';
+import { findManagerCycles, loginsOf } from './cycles.ts';
+import { createStageTables, dropStageTables, flagRowsWithProblems, stageProblemColumns, stageRoleColumns, stageUserColumns } from './stage.ts';
+
+export interface UserImportRow {
+  line: number;
+  /** Trimmed; an empty cell is null; manager as {login}; roles as [{name}] (empty = leave roles as they are). */
+  input: UserInput;
+  /** What the file layer already found wrong with the row (a bad boolean, ...). */
+  problems: FieldProblem[];
+}
+
+export type UserOutcome = 'created' | 'updated' | 'unchanged' | 'deactivated' | 'error';
+
+export interface UserImportOutcome {
+  /** null for a user a Full file deactivated (it has no line). */
+  line: number | null;
+  key: string;
+  outcome: UserOutcome;
+  problems: FieldProblem[];
+}
+
+export interface UserImportCounts {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deactivated: number;
+  errors: number;
+  /** Full feeds: active users the file does not name, and all active users before it. */
+  missing: number;
+  activeBefore: number;
+}
+
+export interface UserImportOptions {
+  fullFeed: boolean;
+  /** The fields the file's header gives; the others are left as they are on existing users. */
+  given: ReadonlySet<keyof UserInput>;
+  actor: string;
+}
+
+export interface UserImportDeps {
+  db: Db;
+  clock: () => Date;
+  outbox: OutboxPort;
+}
+
+const STAGE_BATCH = 5_000;
+const OUTBOX_BATCH = 5_000;
+
+/**
+ * A file of users applied in one transaction (the caller's), set-based so a million rows take
+ * seconds: rows are staged, checked together (duplicates, keys, uniqueness, managers, cycles),
+ * then written with a handful of statements. Field rules are the API's (checkUserFields).
+ */
+export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database>, options: UserImportOptions) {
+  const { db } = deps;
+  await createStageTables(db, trx);
+  const roles = await roleIndex(trx);
+  let staged = 0;
+
+  async function add(rows: readonly UserImportRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += STAGE_BATCH) await stage(rows.slice(i, i + STAGE_BATCH));
+  }
+
+  async function stage(rows: readonly UserImportRow[]): Promise<void> {
+    const users: unknown[][] = [];
+    const roleLinks: unknown[][] = [];
+    const problems: unknown[][] = [];
+    for (const row of rows) {
+      const found = new Problems('user');
+      checkUserFields(found, row.input, row.input);
+      const roleIds = resolveRoleNames(row.input.roles ?? [], roles, found);
+      const all = [...row.problems, ...problemsOf(found)];
+      for (const p of all) problems.push([row.line, p.field, p.message]);
+      for (const roleId of roleIds) roleLinks.push([row.line, roleId]);
+      users.push(stageRow(row, options, roleIds.length > 0, all.length > 0));
+    }
+    await db.bulkInsert(trx, 'stage_users', stageUserColumns, users);
+    await db.bulkInsert(trx, 'stage_user_roles', stageRoleColumns, roleLinks);
+    await db.bulkInsert(trx, 'stage_problems', stageProblemColumns, problems);
+    staged += rows.length;
+  }
+
+  async function plan(): Promise<UserImportCounts> {
+    await checkDuplicateKeys(db, trx);
+    await matchExistingUsers(db, trx);
+    await checkTakenValues(db, trx);
+    if (options.given.has('manager')) await checkManagers(db, trx);
+    await decideOutcomes(db, trx, options.given);
+    return counts();
+  }
+
+  async function counts(): Promise<UserImportCounts> {
+    const { rows } = await sql<{ has_error: unknown; outcome: string | null; n: number | string }>`
+      select has_error, outcome, count(*) as n from stage_users group by has_error, outcome`.execute(trx);
+    const by = (name: string) =>
+      rows
+        .filter((r) => (r.has_error === true || r.has_error === 1 ? 'error' : r.outcome) === name)
+        .reduce((sum, r) => sum + Number(r.n), 0);
+    const full = options.fullFeed ? await countMissing(trx) : { missing: 0, active: 0 };
+    return {
+      rows: staged,
+      created: by('created'),
+      updated: by('updated'),
+      unchanged: by('unchanged'),
+      deactivated: by('deactivated'),
+      errors: by('error'),
+      missing: full.missing,
+      activeBefore: full.active,
+    };
+  }
+
+  /** Writes the plan. A manager loop found after writing undoes the writes, fails those rows, and writes again. */
+  async function apply(): Promise<UserImportCounts> {
+    const ctx: ApplyContext = { db, trx, given: options.given, fullFeed: options.fullFeed, now: deps.clock().toISOString(), actor: options.actor };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await sql`savepoint user_import`.execute(trx);
+      await insertCreatedUsers(ctx);
+      await updateChangedUsers(ctx);
+      await linkManagers(ctx);
+      await replaceRoles(ctx);
+      await deactivateMissing(ctx);
+      const loops = options.given.has('manager') ? await managerLoops() : [];
+      if (loops.length === 0) {
+        await sql`release savepoint user_import`.execute(trx);
+        await recordOutboxEvents();
+        return counts();
+      }
+      await sql`rollback to savepoint user_import`.execute(trx);
+      await db.bulkInsert(trx, 'stage_problems', stageProblemColumns, loops);
+      await flagRowsWithProblems(trx);
+    }
+    throw new Error('manager loops kept appearing after 5 attempts');
+  }
+
+  async function managerLoops(): Promise<unknown[][]> {
+    const { rows } = await sql<{ line: number; id: number }>`
+      select line, target_id as id from stage_users
+      where has_error = ${false} and outcome <> 'unchanged' and manager_login is not null`.execute(trx);
+    const cycles = await findManagerCycles(trx, rows.map((r) => r.id));
+    if (cycles.size === 0) return [];
+    const logins = await loginsOf(trx, [...new Set([...cycles.values()].flat())]);
+    return rows
+      .filter((r) => cycles.has(r.id))
+      .map((r) => {
+        const loop = cycles.get(r.id)!;
+        const start = loop.indexOf(r.id);
+        const names = [...loop.slice(start), ...loop.slice(0, start), r.id].map((id) => logins.get(id) ?? `#${id}`);
+        return [r.line, 'manager', `Manager ${names[1]} would create a cycle: ${names.join(' -> ')}`];
+      });
+  }
+
+  /** Sync hears of every user who holds the Workforce licence now or held it before this file. */
+  async function recordOutboxEvents(): Promise<void> {
+    const changed = sql`select s.target_id as id, s.outcome as kind from stage_users s join core_users u on u.id = s.target_id
+      where s.has_error = ${false} and s.outcome in ('created', 'updated', 'deactivated')
+        and (u.ccw_user = ${true} or s.was_licensed = ${true})
+      union all
+      select d.user_id as id, 'deactivated' as kind from stage_deactivated d join core_users u on u.id = d.user_id
+      where u.ccw_user = ${true}`;
+    let after = 0;
+    for (;;) {
+      const { rows } = await sql<{ id: number; kind: string }>`select id, kind from (${changed}) c
+        where id > ${after} order by id limit ${OUTBOX_BATCH}`.execute(trx);
+      if (rows.length === 0) return;
+      const events: OutboxEvent[] = rows.map((r) => ({ entity: 'user', entityId: r.id, kind: r.kind === 'created' ? 'created' : 'updated' }));
+      await deps.outbox.recordMany(trx, events);
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  /** Every row in line order, then the users a Full file deactivated. Read before the transaction ends. */
+  async function* outcomes(): AsyncGenerator<UserImportOutcome> {
+    let after = 0;
+    for (;;) {
+      const { rows } = await sql<{ line: number; login: string | null; employee_number: string | null; outcome: string | null; has_error: unknown }>`
+        select line, login, employee_number, outcome, has_error from stage_users where line > ${after} order by line limit 10000`.execute(trx);
+      if (rows.length === 0) break;
+      const last = rows[rows.length - 1]!.line;
+      const problems = await problemsBetween(after, last);
+      for (const row of rows) {
+        const failed = row.has_error === true || row.has_error === 1;
+        yield {
+          line: row.line,
+          key: row.employee_number ?? row.login ?? '',
+          outcome: failed ? 'error' : ((row.outcome ?? 'unchanged') as UserOutcome),
+          problems: problems.get(row.line) ?? [],
+        };
+      }
+      after = last;
+    }
+    yield* deactivatedUsers();
+  }
+
+  async function problemsBetween(after: number, last: number): Promise<Map<number, FieldProblem[]>> {
+    const { rows } = await sql<{ line: number; field: string; message: string }>`
+      select line, field, message from stage_problems where line > ${after} and line <= ${last} order by line`.execute(trx);
+    const map = new Map<number, FieldProblem[]>();
+    for (const r of rows) map.set(r.line, [...(map.get(r.line) ?? []), { field: r.field, message: r.message }]);
+    return map;
+  }
+
+  async function* deactivatedUsers(): AsyncGenerator<UserImportOutcome> {
+    let after = 0;
+    for (;;) {
+      const { rows } = await sql<{ id: number; login: string; employee_number: string | null }>`
+        select u.id, u.login, u.employee_number from stage_deactivated d join core_users u on u.id = d.user_id
+        where u.id > ${after} order by u.id limit 10000`.execute(trx);
+      if (rows.length === 0) return;
+      for (const r of rows) yield { line: null, key: r.employee_number ?? r.login, outcome: 'deactivated', problems: [] };
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  return { add, plan, apply, outcomes, close: () => dropStageTables(db, trx) };
+}
+
+export type UserImport = Awaited<ReturnType<typeof startUserImport>>;
+
+function problemsOf(found: Problems): FieldProblem[] {
+  try {
+    found.throwIfAny();
+    return [];
+  } catch (error) {
+    return (error as { problems: FieldProblem[] }).problems;
+  }
+}
+
+async function roleIndex(trx: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await trx.selectFrom('core_roles').select(['id', 'name']).execute();
+  const index = new Map<string, number>();
+  for (const row of rows) index.set(row.name.toLowerCase(), row.id);
+  return index;
+}
+
+function resolveRoleNames(keys: NonNullable<UserInput['roles']>, roles: Map<string, number>, problems: Problems): number[] {
+  const ids: number[] = [];
+  for (const key of keys) {
+    if (!('name' in key)) continue;
+    const id = roles.get(key.name.trim().toLowerCase());
+    if (id === undefined) problems.add('roles', `Role "${key.name}" does not exist`);
+    else ids.push(id);
+  }
+  return ids;
+}
+
+function stageRow(row: UserImportRow, options: UserImportOptions, hasRoles: boolean, hasError: boolean): unknown[] {
+  const i = row.input;
+  const manager = i.manager && 'login' in i.manager ? i.manager.login : null;
+  return [
+    row.line,
+    i.login ?? null,
+    i.email ?? null,
+    i.firstname ?? null,
+    i.lastname ?? null,
+    i.middlename ?? null,
+    i.mentionName ?? null,
+    i.employeeNumber ?? null,
+    options.fullFeed ? true : (i.active ?? true),
+    i.phoneWork ?? null,
+    i.phoneMobile ?? null,
+    i.defaultCurrency ?? null,
+    i.defaultLocale ?? null,
+    manager,
+    i.ccwUser ?? null,
+    i.ssoIdentifier ?? null,
+    i.authenticationMethod ?? null,
+    i.approvalLimit?.amount ?? null,
+    i.approvalLimit?.currency ?? null,
+    hasRoles,
+    hasError,
+  ];
+}

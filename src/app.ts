@@ -4,6 +4,8 @@ import { createCoreService } from './core/index.ts';
 import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
 import { createAuthService } from './http/auth/index.ts';
 import { buildHttpApp } from './http/server.ts';
+import { createOutbox, createSyncService } from './sync/index.ts';
+import { createWorkforceService } from './workforce/index.ts';
 import type { Logger } from './log.ts';
 
 export interface Workgate {
@@ -25,18 +27,23 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
     throw error;
   }
   const clock = () => new Date();
-  const core = createCoreService({ db, clock });
+  const outbox = createOutbox(clock);
+  const core = createCoreService({ db, clock, outbox });
+  const workforce = createWorkforceService({ db, clock, roleNames: config.workforceRoles });
+  await workforce.ensureRoles();
+  const sync = createSyncService({ db, core, workforce, outbox, log, clock, applier: { pollMs: config.syncPollMs } });
   const auth = createAuthService({ db, clock, log: log.child({ module: 'auth' }) });
   await auth.ensureAdminApiKey(config.adminApiKey);
 
   let http: FastifyInstance | undefined;
   let httpUrl: string | undefined;
   if (config.roles.includes('http')) {
-    http = await buildHttpApp({ db, log, core, auth, rateLimit: config.rateLimit, trustProxy: config.trustProxy });
+    http = await buildHttpApp({ db, log, core, auth, workforce, sync, rateLimit: config.rateLimit, trustProxy: config.trustProxy });
     httpUrl = await http.listen({ host: config.host, port: config.httpPort });
     log.info({ url: httpUrl, database: db.adapter.name }, 'http role listening');
   }
-  const missing = config.roles.filter((role) => role !== 'http');
+  if (config.roles.includes('worker')) sync.applier.start();
+  const missing = config.roles.filter((role) => role !== 'http' && role !== 'worker');
   if (missing.length > 0) log.warn({ roles: missing }, 'these roles are not part of this version yet and were not started');
 
   return {
@@ -46,6 +53,7 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
     async close() {
       // Fastify stops accepting, lets in-flight requests finish, then we close the database.
       if (http) await http.close();
+      await sync.applier.stop();
       await db.close();
     },
   };

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, parseRoles, type Config } from './config.ts';
 import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
 import { createAuthService, isScope, scopes } from './http/auth/index.ts';
 import { createLogger } from './log.ts';
+import { registerSyncCommands } from './sync/index.ts';
 
 const program = new Command();
 program.name('workgate').description('Integration gateway between Core and Workforce').showHelpAfterError();
@@ -116,6 +117,8 @@ apiKeys
       console.log(`${created.key}\n(the key is shown only now)`);
     });
   });
+
+registerSyncCommands(program, withDatabase);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

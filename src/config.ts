@@ -27,6 +27,11 @@ const envSchema = z.object({
   WORKGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKGATE_ROLES: z.string().default('sftp,http,worker'),
   WORKGATE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  WORKGATE_WORKFORCE_ROLES: z
+    .string()
+    .refine((v) => v.split(',').every((r) => r.trim().length <= 100), { message: 'each role name must be at most 100 characters' })
+    .default('Engaging Manager,Hiring Manager,Program Manager,Admin'),
+  WORKGATE_SYNC_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
 });
 
 export interface Config {
@@ -40,6 +45,10 @@ export interface Config {
   logLevel: string;
   roles: RoleName[];
   trustProxy: boolean;
+  /** Workforce role names (comma-separated in WORKGATE_WORKFORCE_ROLES); "Engaging Manager" is always one of them. */
+  workforceRoles: string[];
+  /** How often an idle sync applier looks for events committed by other nodes (its own node wakes it at once). */
+  syncPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.WORKGATE_LOG_LEVEL,
     roles,
     trustProxy: e.WORKGATE_TRUST_PROXY === 'true',
+    workforceRoles: e.WORKGATE_WORKFORCE_ROLES.split(',').map((r) => r.trim()).filter(Boolean),
+    syncPollMs: e.WORKGATE_SYNC_POLL_MS,
   };
 }
 

@@ -5,6 +5,7 @@ import { applyListQuery } from '../query/compile-list-query.ts';
 import type { ListQuery } from '../query/types.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { createdColumns, presentColumns, toAudit, updatedColumns, type Audit } from './audit.ts';
+import type { OutboxPort } from './outbox.port.ts';
 import { accountTypeQuerySchema } from './query-schemas.ts';
 import type { Actor } from './users/user.types.ts';
 import { clean, Problems } from './validation.ts';
@@ -46,7 +47,7 @@ export interface AccountTypeInput {
 
 type Row = Selectable<CoreAccountTypeTable>;
 
-export function createAccountTypesService(deps: { db: Db; clock: () => Date }) {
+export function createAccountTypesService(deps: { db: Db; clock: () => Date; outbox: OutboxPort }) {
   const { kysely, adapter } = deps.db;
 
   async function get(id: number, db: Kysely<Database> = kysely): Promise<AccountType> {
@@ -56,7 +57,7 @@ export function createAccountTypesService(deps: { db: Db; clock: () => Date }) {
   }
 
   async function create(input: AccountTypeInput, actor: Actor): Promise<AccountType> {
-    return kysely.transaction().execute(async (trx) => {
+    const chart = await kysely.transaction().execute(async (trx) => {
       const { columns, segments } = await prepare(trx, input, null);
       const { id } = await trx
         .insertInto('core_account_types')
@@ -64,8 +65,11 @@ export function createAccountTypesService(deps: { db: Db; clock: () => Date }) {
         .returning('id')
         .executeTakeFirstOrThrow();
       await writeSegments(trx, id, segments ?? []);
+      await deps.outbox.recordMany(trx, [{ entity: 'account-type', entityId: id, kind: 'created' }]);
       return get(id, trx);
     });
+    deps.outbox.committed();
+    return chart;
   }
 
   return {
@@ -88,7 +92,7 @@ export function createAccountTypesService(deps: { db: Db; clock: () => Date }) {
     },
 
     async update(id: number, input: AccountTypeInput, actor: Actor): Promise<AccountType> {
-      return kysely.transaction().execute(async (trx) => {
+      const chart = await kysely.transaction().execute(async (trx) => {
         const existing = await trx.selectFrom('core_account_types').selectAll().where('id', '=', id).executeTakeFirst();
         if (!existing) throw new NotFoundError('account-type', id);
         const { columns, segments } = await prepare(trx, input, existing);
@@ -98,8 +102,11 @@ export function createAccountTypesService(deps: { db: Db; clock: () => Date }) {
           .where('id', '=', id)
           .execute();
         if (segments) await writeSegments(trx, id, segments);
+        await deps.outbox.recordMany(trx, [{ entity: 'account-type', entityId: id, kind: 'updated' }]);
         return get(id, trx);
       });
+      deps.outbox.committed();
+      return chart;
     },
 
     /** Clones a chart of accounts' definition (not its accounts) under a new name. */

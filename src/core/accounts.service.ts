@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { toBool, type Database, type Db } from '../db/index.ts';
 import type { CoreAccountTable, SegmentColumns } from '../db/schema.ts';
 import { applyListQuery } from '../query/compile-list-query.ts';
@@ -6,6 +6,7 @@ import type { ListQuery } from '../query/types.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { findRow as findAccountTypeRow, MAX_SEGMENTS, type AccountTypeKey } from './account-types.service.ts';
 import { createdColumns, presentColumns, toAudit, updatedColumns, type Audit } from './audit.ts';
+import type { OutboxPort } from './outbox.port.ts';
 import { accountQuerySchema } from './query-schemas.ts';
 import type { Actor } from './users/user.types.ts';
 import { clean, Problems } from './validation.ts';
@@ -29,6 +30,18 @@ export interface AccountInput {
   segments?: Array<string | null | undefined>;
 }
 
+/** A value of one segment position in a chart's accounts; `active` when some active account uses it. */
+export interface SegmentValueUsage {
+  value: string;
+  active: boolean;
+}
+
+/** Two adjacent segment values (position p and p + 1) that some active account combines. */
+export interface SegmentPair {
+  parent: string;
+  child: string;
+}
+
 type Row = Selectable<CoreAccountTable>;
 const segmentColumns = Array.from({ length: MAX_SEGMENTS }, (_, i) => `segment_${i + 1}` as keyof SegmentColumns);
 
@@ -36,8 +49,14 @@ export function accountCode(segments: string[]): string {
   return segments.join('-');
 }
 
-export function createAccountsService(deps: { db: Db; clock: () => Date }) {
+export function createAccountsService(deps: { db: Db; clock: () => Date; outbox: OutboxPort }) {
   const { kysely, adapter } = deps.db;
+
+  async function committed<T>(work: Promise<T>): Promise<T> {
+    const result = await work;
+    deps.outbox.committed();
+    return result;
+  }
 
   async function get(id: number, db: Kysely<Database> = kysely): Promise<Account> {
     const row = await db.selectFrom('core_accounts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -55,21 +74,22 @@ export function createAccountsService(deps: { db: Db; clock: () => Date }) {
 
     async create(input: AccountInput, actor: Actor): Promise<Account> {
       return guardUnique(adapter, () =>
-        kysely.transaction().execute(async (trx) => {
+        committed(kysely.transaction().execute(async (trx) => {
           const columns = await prepare(trx, input, null);
           const { id } = await trx
             .insertInto('core_accounts')
             .values({ active: true, exported: false, ...columns, ...createdColumns(actor, deps.clock) } as never)
             .returning('id')
             .executeTakeFirstOrThrow();
+          await deps.outbox.recordMany(trx, [{ entity: 'account', entityId: id, kind: 'created' }]);
           return get(id, trx);
-        }),
+        })),
       );
     },
 
     async update(id: number, input: AccountInput, actor: Actor): Promise<Account> {
       return guardUnique(adapter, () =>
-        kysely.transaction().execute(async (trx) => {
+        committed(kysely.transaction().execute(async (trx) => {
           const existing = await trx.selectFrom('core_accounts').selectAll().where('id', '=', id).executeTakeFirst();
           if (!existing) throw new NotFoundError('account', id);
           const columns = await prepare(trx, input, existing);
@@ -78,9 +98,47 @@ export function createAccountsService(deps: { db: Db; clock: () => Date }) {
             .set({ ...columns, ...updatedColumns(actor, deps.clock) })
             .where('id', '=', id)
             .execute();
+          const previous = { accountTypeId: existing.account_type_id, segments: rowSegments(existing) };
+          await deps.outbox.recordMany(trx, [{ entity: 'account', entityId: id, kind: 'updated', detail: { previous } }]);
           return get(id, trx);
-        }),
+        })),
       );
+    },
+
+    /** The distinct values at segment `position` in a chart's accounts (only those listed, if `only` is given). */
+    async segmentValues(chartId: number, position: number, only?: readonly string[], db: Kysely<Database> = kysely): Promise<SegmentValueUsage[]> {
+      if (only && only.length === 0) return [];
+      const column = segmentColumn(position);
+      let query = db
+        .selectFrom('core_accounts')
+        .select([sql<string>`${sql.ref(column)}`.as('value'), sql<number>`max(case when active then 1 else 0 end)`.as('used')])
+        .where('account_type_id', '=', chartId)
+        .where(column, 'is not', null);
+      if (only) query = query.where(column, 'in', [...only]);
+      const rows = await query.groupBy(column).orderBy(column).execute();
+      return rows.map((r) => ({ value: r.value, active: Number(r.used) === 1 }));
+    },
+
+    /** The (position, position + 1) value pairs of a chart's active accounts (only under the given parents, if given). */
+    async segmentPairs(chartId: number, position: number, parents?: readonly string[], db: Kysely<Database> = kysely): Promise<SegmentPair[]> {
+      if (parents && parents.length === 0) return [];
+      const parent = segmentColumn(position);
+      const child = segmentColumn(position + 1);
+      let query = db
+        .selectFrom('core_accounts')
+        .select([sql<string>`${sql.ref(parent)}`.as('parent'), sql<string>`${sql.ref(child)}`.as('child')])
+        .distinct()
+        .where('account_type_id', '=', chartId)
+        .where('active', '=', true)
+        .where(parent, 'is not', null)
+        .where(child, 'is not', null);
+      if (parents) query = query.where(parent, 'in', [...parents]);
+      return query.execute();
+    },
+
+    async getMany(ids: readonly number[], db: Kysely<Database> = kysely): Promise<Account[]> {
+      if (ids.length === 0) return [];
+      return hydrate(db, await db.selectFrom('core_accounts').selectAll().where('id', 'in', [...ids]).execute());
     },
 
     async setExported(id: number, exported: boolean, actor: Actor): Promise<Account> {
@@ -92,6 +150,11 @@ export function createAccountsService(deps: { db: Db; clock: () => Date }) {
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
+
+function segmentColumn(position: number): keyof SegmentColumns {
+  if (!Number.isInteger(position) || position < 1 || position > MAX_SEGMENTS) throw new Error(`no segment ${position}`);
+  return `segment_${position}` as keyof SegmentColumns;
+}
 
 async function guardUnique<T>(adapter: Db['adapter'], work: () => Promise<T>): Promise<T> {
   try {

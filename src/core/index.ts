@@ -15,3 +15,5 @@ export {
   lookupValueQuerySchema,
 } from './query-schemas.ts';
 export { isCurrencyCode } from './validation.ts';
+export { noOutbox, outboxEntities, type OutboxEntity, type OutboxEvent, type OutboxPort } from './outbox.port.ts';
+export type { SegmentValueUsage, SegmentPair } from './accounts.service.ts';

@@ -6,6 +6,7 @@ import type { ListQuery } from '../query/types.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { findRow as findAccountTypeRow, type AccountTypeKey, type LookupKey } from './account-types.service.ts';
 import { createdColumns, presentColumns, toAudit, updatedColumns, type Audit } from './audit.ts';
+import type { OutboxPort } from './outbox.port.ts';
 import { lookupValueQuerySchema } from './query-schemas.ts';
 import type { Actor } from './users/user.types.ts';
 import { clean, Problems } from './validation.ts';
@@ -44,7 +45,7 @@ type Row = Selectable<CoreLookupValueTable>;
 /** External ref codes are the path of external ref nums from the root, joined like account codes. */
 export const REF_CODE_SEPARATOR = '-';
 
-export function createLookupValuesService(deps: { db: Db; clock: () => Date }) {
+export function createLookupValuesService(deps: { db: Db; clock: () => Date; outbox: OutboxPort }) {
   const { kysely, adapter } = deps.db;
 
   async function get(id: number, db: Kysely<Database> = kysely): Promise<LookupValue> {
@@ -55,7 +56,7 @@ export function createLookupValuesService(deps: { db: Db; clock: () => Date }) {
 
   async function write(id: number | null, input: LookupValueInput, actor: Actor): Promise<LookupValue> {
     try {
-      return await kysely.transaction().execute(async (trx) => {
+      const value = await kysely.transaction().execute(async (trx) => {
         const existing = id === null ? null : await trx.selectFrom('core_lookup_values').selectAll().where('id', '=', id).executeTakeFirst();
         if (id !== null && !existing) throw new NotFoundError('lookup-value', id);
         const columns = await prepare(trx, input, existing ?? null);
@@ -64,6 +65,7 @@ export function createLookupValuesService(deps: { db: Db; clock: () => Date }) {
         }
         if (existing) {
           await trx.updateTable('core_lookup_values').set({ ...columns, ...updatedColumns(actor, deps.clock) }).where('id', '=', existing.id).execute();
+          await deps.outbox.recordMany(trx, [{ entity: 'lookup-value', entityId: existing.id, kind: 'updated' }]);
           return get(existing.id, trx);
         }
         const { id: newId } = await trx
@@ -71,8 +73,11 @@ export function createLookupValuesService(deps: { db: Db; clock: () => Date }) {
           .values({ active: true, is_default: false, exported: false, ...columns, ...createdColumns(actor, deps.clock) } as never)
           .returning('id')
           .executeTakeFirstOrThrow();
+        await deps.outbox.recordMany(trx, [{ entity: 'lookup-value', entityId: newId, kind: 'created' }]);
         return get(newId, trx);
       });
+      deps.outbox.committed();
+      return value;
     } catch (error) {
       if (!adapter.isUniqueViolation(error)) throw error;
       throw new ValidationError('lookup-value', [{ field: 'name', message: 'Name or external ref code has already been taken in this lookup' }]);
@@ -92,6 +97,19 @@ export function createLookupValuesService(deps: { db: Db; clock: () => Date }) {
         adapter,
       ).execute();
       return hydrate(kysely, rows as Row[]);
+    },
+
+    /** Values of a lookup above `afterId`, ascending by id, for copying a lookup in pages. */
+    async pageOfLookup(lookupId: number, afterId: number, limit: number, db: Kysely<Database> = kysely): Promise<LookupValue[]> {
+      const rows = await db
+        .selectFrom('core_lookup_values')
+        .selectAll()
+        .where('lookup_id', '=', lookupId)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return hydrate(db, rows);
     },
 
     async setExported(id: number, exported: boolean, actor: Actor): Promise<LookupValue> {

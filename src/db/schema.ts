@@ -232,3 +232,115 @@ export interface Database {
   transfer_bans: TransferBanTable;
   transfer_received_files: TransferReceivedFileTable;
 }
+
+// Workforce (src/workforce/) and sync (src/sync/), migration 0005.
+
+export interface WorkforceRoleTable {
+  id: Generated<number>;
+  name: string;
+}
+
+export interface WorkforceUserTable {
+  id: Generated<number>;
+  /** The Core user this Workforce user mirrors (null for a stand-alone Workforce user). */
+  source_id: number | null;
+  user_name: string;
+  first_name: string;
+  last_name: string;
+  nick_name: string | null;
+  email: string;
+  phone_number: string | null;
+  default_currency: string | null;
+  employee_number: string | null;
+  active: Bool;
+  supervisor_id: number | null;
+  /** The supervisor wanted by the source (Core manager id), linked as soon as that user is in Workforce. */
+  supervisor_source_id: number | null;
+  approval_limit_amount: string | null;
+  approval_limit_currency: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WorkforceUserRoleTable {
+  user_id: number;
+  role_id: number;
+}
+
+export interface WorkforceSettingTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: Timestamp;
+}
+
+export interface WorkforceSegmentValueTable {
+  id: Generated<number>;
+  slot: number;
+  name: string;
+  code: string | null;
+  description: string | null;
+  active: Bool;
+  /** Set for values copied from the designated chart of accounts (e.g. "lv:12", "seg:4100"); null for HR values. */
+  source_key: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WorkforceSegmentRelationshipTable {
+  id: Generated<number>;
+  parent_value_id: number;
+  child_value_id: number;
+  active: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WorkforceWorkLocationTable {
+  id: Generated<number>;
+  code: string;
+  name: string | null;
+  address_line1: string;
+  address_line2: string | null;
+  city: string;
+  state: string;
+  postal_code: string | null;
+  country: string;
+  active: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SyncOutboxTable {
+  /** bigint on PostgreSQL: read with Number(). */
+  id: Generated<number | string>;
+  entity: string;
+  entity_id: number;
+  kind: string;
+  /** JSON facts the current state no longer holds (e.g. an account's previous segments). */
+  detail: string | null;
+  created_at: Timestamp;
+  applied_at: Timestamp | null;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  last_error: string | null;
+  parked: ColumnType<boolean | number, boolean | undefined, boolean>;
+}
+
+export interface SyncStateTable {
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  workforce_roles: WorkforceRoleTable;
+  workforce_users: WorkforceUserTable;
+  workforce_user_roles: WorkforceUserRoleTable;
+  workforce_settings: WorkforceSettingTable;
+  workforce_segment_values: WorkforceSegmentValueTable;
+  workforce_segment_relationships: WorkforceSegmentRelationshipTable;
+  workforce_work_locations: WorkforceWorkLocationTable;
+  sync_outbox: SyncOutboxTable;
+  sync_state: SyncStateTable;
+}

@@ -11,6 +11,10 @@ import { coreResources, registerCoreApi } from './api/resources/core.resources.t
 import { contentTypes } from './api/respond.ts';
 import { authPlugin, oauthRoutes, type AuthService } from './auth/index.ts';
 import { registerBodyParsers } from './body-parsers.ts';
+import { registerSyncAdminApi } from './admin/sync.routes.ts';
+import { registerCcwApi } from './api/ccw/ccw.routes.ts';
+import type { SyncService } from '../sync/index.ts';
+import type { WorkforceService } from '../workforce/index.ts';
 import { createHttpMetrics } from './metrics.ts';
 
 export interface HttpAppDeps {
@@ -18,6 +22,9 @@ export interface HttpAppDeps {
   log: Logger;
   core: CoreService;
   auth: AuthService;
+  /** With sync: the Workforce API (/api/ccw/) and the sync admin routes. */
+  workforce?: WorkforceService;
+  sync?: SyncService;
   rateLimit: { perSecond: number; burst: number; appliesToAdminKey: boolean };
   trustProxy?: boolean;
   clock?: () => Date;
@@ -75,6 +82,10 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await app.register(async (api) => {
     await api.register(authPlugin, { auth: deps.auth, rateLimit: deps.rateLimit, ...(deps.clock ? { clock: deps.clock } : {}) });
     registerCoreApi(api, deps.core, resources);
+    if (deps.workforce && deps.sync) {
+      registerCcwApi(api, { workforce: deps.workforce, sync: deps.sync });
+      registerSyncAdminApi(api, deps.sync);
+    }
   });
   return app;
 }

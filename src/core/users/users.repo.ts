@@ -144,3 +144,11 @@ export async function takenUniqueValues(
   }
   return taken;
 }
+
+/** Up to `limit` user ids above `afterId`, ascending: reading every user in id ranges. */
+export async function userIdsPage(db: Executor, afterId: number, limit: number, licensedOnly: boolean): Promise<number[]> {
+  let query = db.selectFrom('core_users').select('id').where('id', '>', afterId);
+  if (licensedOnly) query = query.where('ccw_user', '=', true);
+  const rows = await query.orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
+}

@@ -1,12 +1,13 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import { isoNow, type Database, type Db } from '../../db/index.ts';
+import { isoNow, toBool, type Database, type Db } from '../../db/index.ts';
 import type { CoreUserTable } from '../../db/schema.ts';
 import type { ListQuery } from '../../query/types.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import type { OutboxPort } from '../outbox.port.ts';
 import { resolveRoles } from '../roles.service.ts';
 import { clean, Problems } from '../validation.ts';
 import type { Actor, User, UserInput, UserKey } from './user.types.ts';
-import { findUserRow, hydrateUsers, listUserRows, managerChain, setUserRoles, takenUniqueValues } from './users.repo.ts';
+import { findUserRow, hydrateUsers, listUserRows, managerChain, setUserRoles, takenUniqueValues, userIdsPage } from './users.repo.ts';
 
 type UserRow = Selectable<CoreUserTable>;
 type Columns = Updateable<CoreUserTable>;
@@ -14,8 +15,19 @@ type Columns = Updateable<CoreUserTable>;
 const uniqueLabels = { login: 'Login', email: 'Email', employeeNumber: 'Employee number', mentionName: 'Mention name' } as const;
 const uniqueFields = { login: 'login', email: 'email', employeeNumber: 'employee-number', mentionName: 'mention-name' } as const;
 
-export function createUsersService(deps: { db: Db; clock: () => Date }) {
+export function createUsersService(deps: { db: Db; clock: () => Date; outbox: OutboxPort }) {
   const { kysely, adapter } = deps.db;
+
+  /** Sync needs to hear about a user who holds the Workforce licence now or held it before the change. */
+  async function recordChange(trx: Kysely<Database>, id: number, kind: 'created' | 'updated', licensed: boolean): Promise<void> {
+    if (licensed) await deps.outbox.recordMany(trx, [{ entity: 'user', entityId: id, kind }]);
+  }
+
+  async function committed<T>(work: Promise<T>): Promise<T> {
+    const result = await work;
+    deps.outbox.committed();
+    return result;
+  }
 
   async function get(id: number, db: Kysely<Database> = kysely): Promise<User> {
     const row = await findUserRow(db, { id });
@@ -36,9 +48,21 @@ export function createUsersService(deps: { db: Db; clock: () => Date }) {
       return hydrateUsers(kysely, await listUserRows(kysely, adapter, query));
     },
 
+    /** Users by id, with manager and roles, in a few queries whatever their number; unknown ids are absent. */
+    async getMany(ids: readonly number[], db: Kysely<Database> = kysely): Promise<User[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('core_users').selectAll().where('id', 'in', [...ids]).orderBy('id').execute();
+      return hydrateUsers(db, rows);
+    },
+
+    /** Ids above `afterId` in ascending order, for reading all users in ranges (licensed ones only if asked). */
+    async idsPage(afterId: number, limit: number, options: { licensedOnly?: boolean } = {}, db: Kysely<Database> = kysely): Promise<number[]> {
+      return userIdsPage(db, afterId, limit, options.licensedOnly ?? false);
+    },
+
     async create(input: UserInput, actor: Actor): Promise<User> {
       return withUniqueGuard(async () =>
-        kysely.transaction().execute(async (trx) => {
+        committed(kysely.transaction().execute(async (trx) => {
           const { roleIds, ...columns } = await prepareColumns(trx, normalize(input), null);
           const now = isoNow(deps.clock);
           const inserted = await trx
@@ -54,14 +78,15 @@ export function createUsersService(deps: { db: Db; clock: () => Date }) {
             .returning('id')
             .executeTakeFirstOrThrow();
           if (roleIds) await setUserRoles(trx, inserted.id, roleIds);
+          await recordChange(trx, inserted.id, 'created', columns.ccw_user === true);
           return get(inserted.id, trx);
-        }),
+        })),
       );
     },
 
     async update(id: number, input: UserInput, actor: Actor): Promise<User> {
       return withUniqueGuard(async () =>
-        kysely.transaction().execute(async (trx) => {
+        committed(kysely.transaction().execute(async (trx) => {
           const existing = await findUserRow(trx, { id });
           if (!existing) throw new NotFoundError('user', id);
           const { roleIds, ...columns } = await prepareColumns(trx, normalize(input), existing);
@@ -71,8 +96,9 @@ export function createUsersService(deps: { db: Db; clock: () => Date }) {
             .where('id', '=', id)
             .execute();
           if (roleIds) await setUserRoles(trx, id, roleIds);
+          await recordChange(trx, id, 'updated', toBool(existing.ccw_user) || columns.ccw_user === true);
           return get(id, trx);
-        }),
+        })),
       );
     },
 

@@ -7,6 +7,8 @@
  *   (`/api/account_types`, `/api/accounts`, `/api/lookups`, `/api/lookup_values`).
  * - `core.common.read`: shared read-only reference data that belongs to no other family.
  * - `core.integration.read` / `core.integration.write`: data file sources (`/api/data_file_sources`).
+ * - `workforce.read` / `workforce.write`: the Workforce API under `/api/ccw/` (users, approval chains, segments,
+ *   work locations, settings, sync status); write covers Workforce roles of users and the settings.
  * - `workgate.admin`: Workgate's own admin API (API keys, OAuth clients, runs, settings).
  *
  * No scope implies another: a route asks for exactly the one it needs.
@@ -19,6 +21,8 @@ export const scopes = [
   'core.common.read',
   'core.integration.read',
   'core.integration.write',
+  'workforce.read',
+  'workforce.write',
   'workgate.admin',
 ] as const;
 

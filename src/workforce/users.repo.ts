@@ -1,0 +1,153 @@
+import type { Insertable, Selectable } from 'kysely';
+import { isoNow, toBool, toDate } from '../db/index.ts';
+import type { WorkforceUserTable } from '../db/schema.ts';
+import type { Executor, SyncedUser, WorkforceUser } from './types.ts';
+
+export type UserRow = Selectable<WorkforceUserTable>;
+
+/** Rows per multi-row statement: under SQLite's and PostgreSQL's bound-parameter limits for ~16 columns. */
+export const ROWS_PER_STATEMENT = 500;
+
+export function chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export async function rowsBySource(db: Executor, sourceIds: readonly number[]): Promise<Map<number, UserRow>> {
+  const byId = new Map<number, UserRow>();
+  for (const part of chunks(sourceIds)) {
+    const rows = await db.selectFrom('workforce_users').selectAll().where('source_id', 'in', part).execute();
+    for (const row of rows) byId.set(row.source_id!, row);
+  }
+  return byId;
+}
+
+/** The columns a synced user writes (supervisor_id is linked separately). */
+export function syncedColumns(user: SyncedUser) {
+  return {
+    source_id: user.sourceId,
+    user_name: user.userName,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    nick_name: user.nickName,
+    email: user.email,
+    phone_number: user.phoneNumber,
+    default_currency: user.defaultCurrency,
+    employee_number: user.employeeNumber,
+    active: user.active,
+    supervisor_source_id: user.supervisorSourceId,
+    approval_limit_amount: user.approvalLimit?.amount ?? null,
+    approval_limit_currency: user.approvalLimit?.currency ?? null,
+  };
+}
+
+type SyncedColumns = ReturnType<typeof syncedColumns>;
+const comparedColumns = Object.keys(syncedColumns({} as SyncedUser)) as Array<keyof SyncedColumns>;
+
+export function differs(row: UserRow, wanted: SyncedColumns): boolean {
+  return comparedColumns.some((column) => {
+    const have = row[column];
+    const want = wanted[column];
+    return column === 'active' ? toBool(have as boolean | number) !== want : have !== want;
+  });
+}
+
+/** Multi-row upsert keyed by source_id; returns nothing (ids are read back by the caller). */
+export async function upsertSynced(db: Executor, rows: SyncedColumns[], now: string): Promise<void> {
+  for (const part of chunks(rows)) {
+    const values = part.map((row) => ({ ...row, created_at: now, updated_at: now })) as Array<Insertable<WorkforceUserTable>>;
+    await db
+      .insertInto('workforce_users')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('source_id').doUpdateSet((eb) => ({
+          user_name: eb.ref('excluded.user_name'),
+          first_name: eb.ref('excluded.first_name'),
+          last_name: eb.ref('excluded.last_name'),
+          nick_name: eb.ref('excluded.nick_name'),
+          email: eb.ref('excluded.email'),
+          phone_number: eb.ref('excluded.phone_number'),
+          default_currency: eb.ref('excluded.default_currency'),
+          employee_number: eb.ref('excluded.employee_number'),
+          active: eb.ref('excluded.active'),
+          supervisor_source_id: eb.ref('excluded.supervisor_source_id'),
+          approval_limit_amount: eb.ref('excluded.approval_limit_amount'),
+          approval_limit_currency: eb.ref('excluded.approval_limit_currency'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+/**
+ * Second pass: links every user whose wanted supervisor (by source id) is among `sourceIds`, and every
+ * user of `sourceIds` itself, to the Workforce user of that source, where it exists.
+ */
+export async function linkSupervisors(db: Executor, sourceIds: readonly number[]): Promise<void> {
+  for (const part of chunks(sourceIds)) {
+    await db
+      .updateTable('workforce_users as u')
+      .set((eb) => ({
+        supervisor_id: eb
+          .selectFrom('workforce_users as s')
+          .select('s.id')
+          .whereRef('s.source_id', '=', 'u.supervisor_source_id')
+          .limit(1),
+      }))
+      .where((eb) => eb.or([eb('u.supervisor_source_id', 'in', part), eb('u.source_id', 'in', part)]))
+      .execute();
+  }
+}
+
+export async function setActive(db: Executor, ids: readonly number[], active: boolean, clock: () => Date): Promise<void> {
+  for (const part of chunks(ids)) {
+    await db.updateTable('workforce_users').set({ active, updated_at: isoNow(clock) }).where('id', 'in', part).execute();
+  }
+}
+
+export async function findByUserName(db: Executor, userName: string): Promise<UserRow | undefined> {
+  return db.selectFrom('workforce_users').selectAll().where('user_name', '=', userName).executeTakeFirst();
+}
+
+/** Rows as users with their supervisor and roles, in two more queries whatever their number. */
+export async function hydrate(db: Executor, rows: UserRow[]): Promise<WorkforceUser[]> {
+  if (rows.length === 0) return [];
+  const supervisorIds = [...new Set(rows.map((r) => r.supervisor_id).filter((id): id is number => id !== null))];
+  const supervisors = supervisorIds.length
+    ? await db.selectFrom('workforce_users').select(['id', 'user_name', 'active']).where('id', 'in', supervisorIds).execute()
+    : [];
+  const supervisorById = new Map(supervisors.map((s) => [s.id, { id: s.id, userName: s.user_name, active: toBool(s.active) }]));
+  const roleRows = await db
+    .selectFrom('workforce_user_roles as ur')
+    .innerJoin('workforce_roles as r', 'r.id', 'ur.role_id')
+    .select(['ur.user_id', 'r.name'])
+    .where('ur.user_id', 'in', rows.map((r) => r.id))
+    .orderBy('r.name')
+    .execute();
+  const rolesByUser = new Map<number, string[]>();
+  for (const r of roleRows) rolesByUser.set(r.user_id, [...(rolesByUser.get(r.user_id) ?? []), r.name]);
+  return rows.map((row) => toUser(row, row.supervisor_id === null ? null : (supervisorById.get(row.supervisor_id) ?? null), rolesByUser.get(row.id) ?? []));
+}
+
+function toUser(row: UserRow, supervisor: WorkforceUser['supervisor'], roles: string[]): WorkforceUser {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    userName: row.user_name,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    nickName: row.nick_name,
+    email: row.email,
+    phoneNumber: row.phone_number,
+    defaultCurrency: row.default_currency,
+    employeeNumber: row.employee_number,
+    active: toBool(row.active),
+    supervisor,
+    roles,
+    approvalLimit: row.approval_limit_amount === null ? null : { amount: row.approval_limit_amount, currency: row.approval_limit_currency ?? '' },
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}

@@ -27,6 +27,9 @@ const envSchema = z.object({
   WORKGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKGATE_ROLES: z.string().default('sftp,http,worker'),
   WORKGATE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  WORKGATE_SFTP_BAN_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  WORKGATE_SFTP_BAN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  WORKGATE_SFTP_BAN_SECONDS: z.coerce.number().int().min(1).max(31_536_000).default(900),
   WORKGATE_WORKFORCE_ROLES: z
     .string()
     .refine((v) => v.split(',').every((r) => r.trim().length <= 100), { message: 'each role name must be at most 100 characters' })
@@ -45,6 +48,8 @@ export interface Config {
   logLevel: string;
   roles: RoleName[];
   trustProxy: boolean;
+  /** SFTP brute-force defence: `threshold` failed logins within `windowSeconds` ban the address for `banSeconds`. */
+  sftpDefence: { threshold: number; windowSeconds: number; banSeconds: number };
   /** Workforce role names (comma-separated in WORKGATE_WORKFORCE_ROLES); "Engaging Manager" is always one of them. */
   workforceRoles: string[];
   /** How often an idle sync applier looks for events committed by other nodes (its own node wakes it at once). */
@@ -92,6 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.WORKGATE_LOG_LEVEL,
     roles,
     trustProxy: e.WORKGATE_TRUST_PROXY === 'true',
+    sftpDefence: {
+      threshold: e.WORKGATE_SFTP_BAN_THRESHOLD,
+      windowSeconds: e.WORKGATE_SFTP_BAN_WINDOW_SECONDS,
+      banSeconds: e.WORKGATE_SFTP_BAN_SECONDS,
+    },
     workforceRoles: e.WORKGATE_WORKFORCE_ROLES.split(',').map((r) => r.trim()).filter(Boolean),
     syncPollMs: e.WORKGATE_SYNC_POLL_MS,
   };

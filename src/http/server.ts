@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import type { CoreService } from '../core/index.ts';
 import type { Db } from '../db/index.ts';
+import { transferAdminRoutes, type TransferAccounts } from '../transfer/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerOpenApi } from './api/openapi.ts';
 import { renderError } from './api/render/errors.ts';
@@ -28,6 +29,8 @@ export interface HttpAppDeps {
   rateLimit: { perSecond: number; burst: number; appliesToAdminKey: boolean };
   trustProxy?: boolean;
   clock?: () => Date;
+  /** SFTP accounts: when given, the SFTP admin API (/api/admin/sftp-accounts, /api/admin/sftp-bans) is served. */
+  transfer?: TransferAccounts;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -82,6 +85,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await app.register(async (api) => {
     await api.register(authPlugin, { auth: deps.auth, rateLimit: deps.rateLimit, ...(deps.clock ? { clock: deps.clock } : {}) });
     registerCoreApi(api, deps.core, resources);
+    if (deps.transfer) await api.register(transferAdminRoutes, { transfer: deps.transfer });
     if (deps.workforce && deps.sync) {
       registerCcwApi(api, { workforce: deps.workforce, sync: deps.sync });
       registerSyncAdminApi(api, deps.sync);

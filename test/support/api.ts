@@ -3,6 +3,7 @@ import { createCoreService, type CoreService } from '../../src/core/index.ts';
 import { createAuthService, type AuthService } from '../../src/http/auth/index.ts';
 import { buildHttpApp } from '../../src/http/server.ts';
 import { createLogger } from '../../src/log.ts';
+import { createTransferAccounts, type TransferAccounts } from '../../src/transfer/index.ts';
 import type { DialectUnderTest, TestDatabase } from './databases.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnopq';
@@ -11,6 +12,7 @@ export interface TestApi {
   app: FastifyInstance;
   core: CoreService;
   auth: AuthService;
+  transfer: TransferAccounts;
   database: TestDatabase;
   /** A request as the admin key (every scope); headers may override. */
   call(options: InjectOptions): Promise<LightMyRequestResponse>;
@@ -26,17 +28,20 @@ export async function startTestApi(dialect: DialectUnderTest, options: { rateLim
   const core = createCoreService({ db: database.db, clock });
   const auth = createAuthService({ db: database.db, clock, log });
   await auth.ensureAdminApiKey(ADMIN_KEY);
+  const transfer = createTransferAccounts({ db: database.db, clock, log });
   const app = await buildHttpApp({
     db: database.db,
     log,
     core,
     auth,
+    transfer,
     rateLimit: { perSecond: 1000, burst: 1000, appliesToAdminKey: false, ...options.rateLimit },
   });
   return {
     app,
     core,
     auth,
+    transfer,
     database,
     call: (request) => app.inject({ ...request, headers: { 'x-coupa-api-key': ADMIN_KEY, ...request.headers } }),
     json: <T>(response: LightMyRequestResponse) => JSON.parse(response.body) as T,

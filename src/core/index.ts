@@ -17,3 +17,12 @@ export {
 export { isCurrencyCode } from './validation.ts';
 export { noOutbox, outboxEntities, type OutboxEntity, type OutboxEvent, type OutboxPort } from './outbox.port.ts';
 export type { SegmentValueUsage, SegmentPair } from './accounts.service.ts';
+export {
+  startUserImport,
+  type UserImport,
+  type UserImportCounts,
+  type UserImportDeps,
+  type UserImportOptions,
+  type UserImportOutcome,
+  type UserImportRow,
+} from './users/bulk/user-import.ts';

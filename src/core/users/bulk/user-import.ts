@@ -25,6 +25,8 @@ export interface UserImportRow {
   input: UserInput;
   /** What the file layer already found wrong with the row (a bad boolean, ...). */
   problems: FieldProblem[];
+  /** The record could not be read at all: report its problems, check nothing else. */
+  unreadable?: boolean;
 }
 
 export type UserOutcome = 'created' | 'updated' | 'unchanged' | 'deactivated' | 'error';
@@ -86,8 +88,8 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     const problems: unknown[][] = [];
     for (const row of rows) {
       const found = new Problems('user');
-      checkUserFields(found, row.input, row.input);
-      const roleIds = resolveRoleNames(row.input.roles ?? [], roles, found);
+      if (!row.unreadable) checkUserFields(found, row.input, row.input);
+      const roleIds = row.unreadable ? [] : resolveRoleNames(row.input.roles ?? [], roles, found);
       const all = [...row.problems, ...problemsOf(found)];
       for (const p of all) problems.push([row.line, p.field, p.message]);
       for (const roleId of roleIds) roleLinks.push([row.line, roleId]);
@@ -116,12 +118,13 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
         .filter((r) => (r.has_error === true || r.has_error === 1 ? 'error' : r.outcome) === name)
         .reduce((sum, r) => sum + Number(r.n), 0);
     const full = options.fullFeed ? await countMissing(trx) : { missing: 0, active: 0 };
+    const { rows: swept } = await sql<{ n: number | string }>`select count(*) as n from stage_deactivated`.execute(trx);
     return {
       rows: staged,
       created: by('created'),
       updated: by('updated'),
       unchanged: by('unchanged'),
-      deactivated: by('deactivated'),
+      deactivated: by('deactivated') + Number(swept[0]?.n ?? 0),
       errors: by('error'),
       missing: full.missing,
       activeBefore: full.active,

@@ -1,0 +1,106 @@
+import type { CsvHeader, CsvRow } from '../csv/csv-reader.ts';
+import { FeedFileError } from '../feed-error.ts';
+import type { ColumnSpec, Layout, LayoutRow, OutcomeProblem } from './layout.ts';
+
+const STATUS_FIELD = 'active';
+const booleanWords: Record<string, boolean> = { yes: true, no: false, true: true, false: false, y: true, n: false, t: true, f: false, '1': true, '0': false };
+
+export interface HeaderMap {
+  /** Column index -> spec (or the status column). */
+  columns: Array<ColumnSpec | 'status' | undefined>;
+  fullFeed: boolean;
+  given: Set<string>;
+  /** File-level remarks: unknown columns, reported once in the result. */
+  warnings: string[];
+}
+
+export const normalizeName = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * Reads a header against a layout: every required column must be there, none twice; Status decides
+ * Delta (present) or Full (absent). Unknown columns are a warning, never an error.
+ */
+export function mapHeader(layout: Layout, header: CsvHeader): HeaderMap {
+  const byName = new Map<string, ColumnSpec>();
+  for (const spec of layout.columns) for (const name of [spec.name, ...(spec.aliases ?? [])]) byName.set(normalizeName(name), spec);
+  const seen = new Map<string, number>();
+  const columns: HeaderMap['columns'] = [];
+  const warnings: string[] = [];
+  header.columns.forEach((raw, index) => {
+    const name = normalizeName(raw);
+    const earlier = seen.get(name);
+    if (earlier !== undefined && name !== '') {
+      throw new FeedFileError(`column "${raw}" appears twice (columns ${earlier + 1} and ${index + 1})`, { line: 1, column: raw });
+    }
+    seen.set(name, index);
+    if (name === 'status') return void columns.push('status');
+    const spec = byName.get(name);
+    if (!spec) warnings.push(`unknown column "${raw}" (column ${index + 1}) was ignored`);
+    columns.push(spec);
+  });
+  const present = new Set(columns.filter((c): c is ColumnSpec => typeof c === 'object').map((c) => c.field));
+  const missing = layout.columns.filter((spec) => spec.required && !present.has(spec.field)).map((spec) => spec.name);
+  if (missing.length > 0) {
+    throw new FeedFileError(`the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`, { line: 1 });
+  }
+  const fullFeed = !columns.includes('status');
+  const given = new Set(present);
+  given.add(STATUS_FIELD);
+  return { columns, fullFeed, given, warnings };
+}
+
+/** One CSV record as typed values; a value that does not fit its column is a problem naming the column. */
+export function readRow(layout: Layout, map: HeaderMap, row: CsvRow): LayoutRow {
+  const values: Record<string, unknown> = {};
+  const problems: OutcomeProblem[] = [];
+  map.columns.forEach((spec, index) => {
+    const raw = row.values[index]?.trim() ?? '';
+    if (spec === undefined) return;
+    if (spec === 'status') {
+      const status = readStatus(layout, raw);
+      if (status === undefined) {
+        problems.push({ column: 'Status', message: `Status "${raw}" must be ${layout.status.active[0]} or ${layout.status.inactive[0]}` });
+      } else values[STATUS_FIELD] = status;
+      return;
+    }
+    const read = readValue(spec, raw);
+    if ('problem' in read) problems.push({ column: spec.name, message: read.problem });
+    else values[spec.field] = read.value;
+  });
+  if (map.fullFeed) values[STATUS_FIELD] = true;
+  return { line: row.line, values, problems };
+}
+
+function readStatus(layout: Layout, raw: string): boolean | undefined {
+  const value = raw.toLowerCase();
+  if (layout.status.active.includes(value)) return true;
+  if (layout.status.inactive.includes(value)) return false;
+  return undefined;
+}
+
+type Read = { value: unknown } | { problem: string };
+
+function readValue(spec: ColumnSpec, raw: string): Read {
+  if (raw === '') return { value: spec.kind === 'list' ? [] : null };
+  if (spec.max !== undefined && [...raw].length > spec.max) {
+    return { problem: `${spec.name} is too long (${[...raw].length} characters; maximum is ${spec.max})` };
+  }
+  switch (spec.kind ?? 'text') {
+    case 'boolean': {
+      const value = booleanWords[raw.toLowerCase()];
+      return value === undefined ? { problem: `${spec.name} "${raw}" is not a boolean (Yes/No, True/False, Y/N, T/F, 1/0)` } : { value };
+    }
+    case 'money': {
+      const match = /^(\d{1,20}(?:\.\d{1,8})?)\s*([A-Za-z]{3})$/.exec(raw);
+      return match ? { value: { amount: match[1], currency: match[2]!.toUpperCase() } } : { problem: `${spec.name} "${raw}" must look like 1000.00 USD` };
+    }
+    case 'list':
+      return { value: raw.split(',').map((item) => item.trim()).filter(Boolean) };
+    case 'integer':
+      return /^\d{1,9}$/.test(raw) ? { value: Number(raw) } : { problem: `${spec.name} "${raw}" is not a whole number` };
+    case 'decimal':
+      return /^-?\d{1,37}(\.\d{1,8})?$/.test(raw) ? { value: raw } : { problem: `${spec.name} "${raw}" is not a number` };
+    default:
+      return { value: raw };
+  }
+}

@@ -1,0 +1,3 @@
+export type { JobDefinition, JobQueue, SendOptions } from './job-queue.ts';
+export { createInProcessQueue } from './in-process-queue.ts';
+export { createPgBossQueue } from './pg-boss-queue.ts';

@@ -1,0 +1,53 @@
+import { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { JobDefinition, JobQueue, SendOptions } from './job-queue.ts';
+
+/**
+ * pg-boss on the same PostgreSQL: jobs are rows, so whichever node's worker is free takes them.
+ * Queues are 'stately': per singleton key at most one job queued and one running.
+ */
+export function createPgBossQueue(url: string, log: Logger): JobQueue {
+  const boss = new PgBoss({ connectionString: url, schema: 'workgate_jobs', application_name: 'workgate-jobs' } as never);
+  boss.on('error', (error: unknown) => log.error({ err: error }, 'job queue error'));
+  const definitions = new Map<string, JobDefinition<object>>();
+  let started: Promise<void> | undefined;
+
+  function ensureStarted(): Promise<void> {
+    started ??= (async () => {
+      await boss.start();
+      for (const definition of definitions.values()) {
+        await boss.createQueue(definition.name, {
+          policy: 'stately',
+          retryLimit: definition.retryLimit,
+          retryDelay: definition.retryDelaySeconds,
+          retryBackoff: true,
+          expireInSeconds: 3600,
+        });
+      }
+    })();
+    return started;
+  }
+
+  return {
+    kind: 'pg-boss',
+    define: (definition) => void definitions.set(definition.name, definition as JobDefinition<object>),
+    async send(name: string, data: object, options: SendOptions = {}) {
+      await ensureStarted();
+      await boss.send(name, data, {
+        ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+        ...(options.delaySeconds ? { startAfter: options.delaySeconds } : {}),
+      });
+    },
+    async startWorkers() {
+      await ensureStarted();
+      for (const definition of definitions.values()) {
+        await boss.work(definition.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+          for (const job of jobs) await definition.handler(job.data as object);
+        });
+      }
+    },
+    async stop() {
+      if (started) await boss.stop({ graceful: true, timeout: 30_000 });
+    },
+  };
+}

@@ -39,7 +39,7 @@ class BatchError extends Error {
 export function createApplier(deps: ApplierDeps) {
   const { db, log, clock } = deps;
   const pollMs = deps.pollMs ?? 500;
-  const batchSize = deps.batchSize ?? 1000;
+  const batchSize = deps.batchSize ?? 2000;
   const retentionMs = deps.retentionMs ?? 7 * 24 * 3600 * 1000;
   let running = false;
   let woken = false;

@@ -8,6 +8,8 @@ import { createOutbox } from './outbox.ts';
 import type { SyncStatus } from './status.ts';
 import { createSyncService, type SyncService } from './sync.service.ts';
 
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
 type WithDatabase = <T>(work: (db: Db, cfg: Config) => Promise<T>) => Promise<T>;
 
 function syncFor(db: Db, cfg: Config): SyncService {
@@ -37,15 +39,15 @@ export function registerSyncCommands(program: Command, withDatabase: WithDatabas
     .command('status')
     .description('pending events, lag, last error, parked events')
     .action(async () => {
-      await withDatabase(async (db, cfg) => console.log(formatStatus(await syncFor(db, cfg).status())));
+      await withDatabase(async (db, cfg) => print(formatStatus(await syncFor(db, cfg).status())));
     });
   sync
     .command('reconcile')
     .description('compare Core and Workforce, repair the drift, print each repair')
     .action(async () => {
       await withDatabase(async (db, cfg) => {
-        const repairs = await syncFor(db, cfg).reconcile((r) => console.log(`repaired ${r.what} ${r.key}: ${r.action}`));
-        console.log(repairs.length === 0 ? 'no drift: Core and Workforce agree' : `${repairs.length} repairs`);
+        const repairs = await syncFor(db, cfg).reconcile((r) => print(`repaired ${r.what} ${r.key}: ${r.action}`));
+        print(repairs.length === 0 ? 'no drift: Core and Workforce agree' : `${repairs.length} repairs`);
       });
     });
   return sync;

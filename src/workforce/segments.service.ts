@@ -108,10 +108,13 @@ export function createSegmentsService(deps: { db: Db; clock: () => Date; setting
     async deactivateValues(slot: number, names: readonly string[], db: Executor = kysely): Promise<RowResult[]> {
       await requireHrSlot(slot, db);
       const existing = await valuesByName(db, slot, names);
+      const done = new Set<string>();
       const results: RowResult[] = names.map((name, index) => {
         const row = existing.get(name);
         if (!row) return { index, key: name, outcome: 'error' as const, message: `Value "${name}" does not exist in segment ${slot}` };
-        return { index, key: name, outcome: row.active === true || row.active === 1 ? ('deactivated' as const) : ('unchanged' as const) };
+        const active = (row.active === true || row.active === 1) && !done.has(name);
+        done.add(name);
+        return { index, key: name, outcome: active ? ('deactivated' as const) : ('unchanged' as const) };
       });
       const ids = results.filter((r) => r.outcome === 'deactivated').map((r) => existing.get(r.key)!.id);
       await setValuesActive(db, ids, false, isoNow(deps.clock));

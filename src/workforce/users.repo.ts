@@ -1,5 +1,6 @@
-import type { Insertable, Selectable } from 'kysely';
-import { isoNow, toBool, toDate } from '../db/index.ts';
+import type { Selectable } from 'kysely';
+import { isoNow, toBool, toDate, type DialectName } from '../db/index.ts';
+import { bulkWrite } from './bulk-sql.ts';
 import type { WorkforceUserTable } from '../db/schema.ts';
 import type { Executor, SyncedUser, WorkforceUser } from './types.ts';
 
@@ -53,38 +54,56 @@ export function differs(row: UserRow, wanted: SyncedColumns): boolean {
   });
 }
 
-/** Multi-row upsert keyed by source_id; returns nothing (ids are read back by the caller). */
-export async function upsertSynced(db: Executor, rows: SyncedColumns[], now: string): Promise<void> {
-  for (const part of chunks(rows)) {
-    const values = part.map((row) => ({ ...row, created_at: now, updated_at: now })) as Array<Insertable<WorkforceUserTable>>;
-    await db
-      .insertInto('workforce_users')
-      .values(values)
-      .onConflict((oc) =>
-        oc.column('source_id').doUpdateSet((eb) => ({
-          user_name: eb.ref('excluded.user_name'),
-          first_name: eb.ref('excluded.first_name'),
-          last_name: eb.ref('excluded.last_name'),
-          nick_name: eb.ref('excluded.nick_name'),
-          email: eb.ref('excluded.email'),
-          phone_number: eb.ref('excluded.phone_number'),
-          default_currency: eb.ref('excluded.default_currency'),
-          employee_number: eb.ref('excluded.employee_number'),
-          active: eb.ref('excluded.active'),
-          supervisor_source_id: eb.ref('excluded.supervisor_source_id'),
-          approval_limit_amount: eb.ref('excluded.approval_limit_amount'),
-          approval_limit_currency: eb.ref('excluded.approval_limit_currency'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
+const upsertColumns = [...comparedColumns, 'supervisor_id', 'created_at', 'updated_at'] as const;
+const updatedOnConflict = upsertColumns.filter((c) => c !== 'source_id' && c !== 'created_at');
+
+/**
+ * Multi-row upsert keyed by source_id, each row with its supervisor link already resolved (`supervisorIds`:
+ * source id -> Workforce id of the supervisors that exist). Returns the Workforce id of every source id.
+ */
+export async function upsertSynced(db: Executor, dialect: DialectName, rows: SyncedColumns[], supervisorIds: ReadonlyMap<number, number>, now: string): Promise<Map<number, number>> {
+  const values = rows.map((row) => [
+    ...comparedColumns.map((c) => row[c]),
+    row.supervisor_source_id === null ? null : (supervisorIds.get(row.supervisor_source_id) ?? null),
+    now,
+    now,
+  ]);
+  const written = await bulkWrite(db, dialect, {
+    table: 'workforce_users',
+    columns: upsertColumns,
+    rows: values,
+    upsert: { conflict: 'source_id', update: updatedOnConflict },
+    returning: ['id', 'source_id'],
+  });
+  return new Map(written.map((r) => [Number(r.source_id), Number(r.id)]));
+}
+
+/** Workforce ids of the users mirroring these sources (those that exist). */
+export async function idsBySource(db: Executor, sourceIds: readonly number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const part of chunks([...new Set(sourceIds)])) {
+    const rows = await db.selectFrom('workforce_users').select(['id', 'source_id']).where('source_id', 'in', part).execute();
+    for (const r of rows) out.set(r.source_id!, r.id);
+  }
+  return out;
+}
+
+/** Links the users that were waiting for these (newly created) supervisors. */
+export async function linkWaiting(db: Executor, supervisors: ReadonlyMap<number, number>): Promise<void> {
+  for (const part of chunks([...supervisors.keys()])) {
+    const waiting = await db
+      .selectFrom('workforce_users')
+      .select(['id', 'supervisor_source_id'])
+      .where('supervisor_source_id', 'in', part)
+      .where('supervisor_id', 'is', null)
       .execute();
+    for (const w of waiting) {
+      await db.updateTable('workforce_users').set({ supervisor_id: supervisors.get(w.supervisor_source_id!)! }).where('id', '=', w.id).execute();
+    }
   }
 }
 
-/**
- * Second pass: links every user whose wanted supervisor (by source id) is among `sourceIds`, and every
- * user of `sourceIds` itself, to the Workforce user of that source, where it exists.
- */
+/** Links (or unlinks) the users of these sources to the Workforce user of their wanted supervisor, where it exists. */
 export async function linkSupervisors(db: Executor, sourceIds: readonly number[]): Promise<void> {
   for (const part of chunks(sourceIds)) {
     await db
@@ -96,7 +115,7 @@ export async function linkSupervisors(db: Executor, sourceIds: readonly number[]
           .whereRef('s.source_id', '=', 'u.supervisor_source_id')
           .limit(1),
       }))
-      .where((eb) => eb.or([eb('u.supervisor_source_id', 'in', part), eb('u.source_id', 'in', part)]))
+      .where('u.source_id', 'in', part)
       .execute();
   }
 }

@@ -4,9 +4,10 @@ import { isoNow, type Db } from '../db/index.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { approvalChainIds, type ChainRequest } from './approval-chain.ts';
 import { workforceUserQuerySchema } from './query-schemas.ts';
-import { addUserRoles, initialRoles, replaceUserRoles, roleIdsByName } from './roles.ts';
+import { bulkWrite } from './bulk-sql.ts';
+import { initialRoles, replaceUserRoles, roleIdsByName } from './roles.ts';
 import type { Executor, RowResult, SyncedUser, WorkforceUser } from './types.ts';
-import { chunks, differs, findByUserName, hydrate, linkSupervisors, rowsBySource, setActive, syncedColumns, upsertSynced, type UserRow } from './users.repo.ts';
+import { chunks, differs, findByUserName, hydrate, idsBySource, linkSupervisors, linkWaiting, rowsBySource, setActive, syncedColumns, upsertSynced, type UserRow } from './users.repo.ts';
 
 export interface WorkforceUsersDeps {
   db: Db;
@@ -79,9 +80,11 @@ export function createWorkforceUsersService(deps: WorkforceUsersDeps) {
         if (changed) writes.push(user);
       });
       if (writes.length === 0) return results;
-      await upsertSynced(db, writes.map(syncedColumns), isoNow(deps.clock));
-      await giveInitialRoles(db, writes.filter((u) => !existing.has(u.sourceId)));
-      await linkSupervisors(db, writes.map((u) => u.sourceId));
+      const supervisorIds = await idsBySource(db, writes.map((u) => u.supervisorSourceId).filter((id): id is number => id !== null));
+      const ids = await upsertSynced(db, adapter.name, writes.map(syncedColumns), supervisorIds, isoNow(deps.clock));
+      const created = writes.filter((u) => !existing.has(u.sourceId));
+      await giveInitialRoles(db, created, ids);
+      await linkWaiting(db, new Map(created.map((u) => [u.sourceId, ids.get(u.sourceId)!])));
       return results;
     },
 
@@ -137,16 +140,15 @@ export function createWorkforceUsersService(deps: WorkforceUsersDeps) {
     linkSupervisors: (db: Executor, sourceIds: readonly number[]) => linkSupervisors(db, sourceIds),
   };
 
-  async function giveInitialRoles(db: Executor, created: SyncedUser[]): Promise<void> {
+  async function giveInitialRoles(db: Executor, created: SyncedUser[], ids: ReadonlyMap<number, number>): Promise<void> {
     if (created.length === 0) return;
     const roleIds = await roleIdsByName(db);
-    const ids = await rowsBySource(db, created.map((u) => u.sourceId));
     const pairs = created.flatMap((user) =>
       initialRoles(user.sourceRoleNames, deps.roleNames)
         .filter((name) => roleIds.has(name))
-        .map((name) => ({ user_id: ids.get(user.sourceId)!.id, role_id: roleIds.get(name)! })),
+        .map((name) => [ids.get(user.sourceId)!, roleIds.get(name)!]),
     );
-    await addUserRoles(db, pairs);
+    await bulkWrite(db, adapter.name, { table: 'workforce_user_roles', columns: ['user_id', 'role_id'], rows: pairs });
   }
 }
 

@@ -134,6 +134,7 @@ export function createWorkLocationsService(deps: { db: Db; clock: () => Date }) 
         else if (!toBool(row.active)) results.push({ index, key: code, outcome: 'unchanged' });
         else {
           await db.updateTable('workforce_work_locations').set({ active: false, updated_at: now }).where('id', '=', row.id).execute();
+          existing.set(code, { ...row, active: false });
           results.push({ index, key: code, outcome: 'deactivated' });
         }
       }

@@ -34,11 +34,11 @@ export async function hydrateUsers(db: Executor, rows: UserRow[]): Promise<User[
     .selectFrom('core_user_roles as ur')
     .innerJoin('core_roles as r', 'r.id', 'ur.role_id')
     .select(['ur.user_id', 'r.id', 'r.name', 'r.description'])
-    .where(
-      'ur.user_id',
-      'in',
-      rows.map((r) => r.id),
-    )
+    .where((eb) => {
+      const ids = rows.map((r) => r.id);
+      const range = denseRange(ids);
+      return range ? eb.between('ur.user_id', range[0], range[1]) : eb('ur.user_id', 'in', ids);
+    })
     .orderBy('r.name')
     .execute();
   const rolesByUser = new Map<number, RoleRef[]>();
@@ -151,4 +151,19 @@ export async function userIdsPage(db: Executor, afterId: number, limit: number, 
   if (licensedOnly) query = query.where('ccw_user', '=', true);
   const rows = await query.orderBy('id').limit(limit).execute();
   return rows.map((r) => r.id);
+}
+
+/**
+ * [min, max] when `ids` are many and dense enough that a range read (extra rows filtered by the caller)
+ * beats an IN list of every id: bulk readers such as sync read users in id order.
+ */
+export function denseRange(ids: readonly number[]): [number, number] | undefined {
+  if (ids.length < 64) return undefined;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const id of ids) {
+    if (id < min) min = id;
+    if (id > max) max = id;
+  }
+  return max - min + 1 <= ids.length * 2 ? [min, max] : undefined;
 }

@@ -7,7 +7,7 @@ import type { OutboxPort } from '../outbox.port.ts';
 import { resolveRoles } from '../roles.service.ts';
 import { clean, Problems } from '../validation.ts';
 import type { Actor, User, UserInput, UserKey } from './user.types.ts';
-import { findUserRow, hydrateUsers, listUserRows, managerChain, setUserRoles, takenUniqueValues, userIdsPage } from './users.repo.ts';
+import { denseRange, findUserRow, hydrateUsers, listUserRows, managerChain, setUserRoles, takenUniqueValues, userIdsPage } from './users.repo.ts';
 
 type UserRow = Selectable<CoreUserTable>;
 type Columns = Updateable<CoreUserTable>;
@@ -51,8 +51,12 @@ export function createUsersService(deps: { db: Db; clock: () => Date; outbox: Ou
     /** Users by id, with manager and roles, in a few queries whatever their number; unknown ids are absent. */
     async getMany(ids: readonly number[], db: Kysely<Database> = kysely): Promise<User[]> {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('core_users').selectAll().where('id', 'in', [...ids]).orderBy('id').execute();
-      return hydrateUsers(db, rows);
+      const range = denseRange(ids);
+      const query = db.selectFrom('core_users').selectAll();
+      if (!range) return hydrateUsers(db, await query.where('id', 'in', [...ids]).orderBy('id').execute());
+      const wanted = new Set(ids);
+      const rows = await query.where('id', '>=', range[0]).where('id', '<=', range[1]).orderBy('id').execute();
+      return hydrateUsers(db, rows.filter((r) => wanted.has(r.id)));
     },
 
     /** Ids above `afterId` in ascending order, for reading all users in ranges (licensed ones only if asked). */

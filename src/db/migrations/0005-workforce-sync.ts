@@ -39,10 +39,8 @@ export function workforceSyncMigration(adapter: DialectAdapter): Migration {
         { columns: ['source_id'], unique: true },
         { columns: ['user_name'], unique: true },
         { columns: ['supervisor_id'] },
-        { columns: ['supervisor_source_id'] },
-        { columns: ['email'] },
-        { columns: ['last_name'] },
-        { columns: ['updated_at'] },
+        // Users waiting for a supervisor that is not (yet) a Workforce user: a small index, probed by every sync batch.
+        { name: 'workforce_users_waiting', columns: ['supervisor_source_id'], where: sql<boolean>`supervisor_id is null` },
       ]);
 
       await db.schema

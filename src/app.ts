@@ -1,10 +1,15 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { createCoreService } from './core/index.ts';
 import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
 import { createAuthService } from './http/auth/index.ts';
 import { buildHttpApp } from './http/server.ts';
+import { createFileStore } from './storage/index.ts';
 import { createOutbox, createSyncService } from './sync/index.ts';
+import { createTransferFiles, type TransferFiles } from './transfer/files/index.ts';
+import { createTransferAccounts } from './transfer/index.ts';
+import { createSftpAdminView, startSftpRole, type SftpRole } from './transfer/sftp/index.ts';
 import { createWorkforceService } from './workforce/index.ts';
 import type { Logger } from './log.ts';
 
@@ -13,6 +18,10 @@ export interface Workgate {
   http: FastifyInstance | undefined;
   /** Address the HTTP role listens on, once started. */
   httpUrl: string | undefined;
+  /** Received files (the `file received` event) and the file store's accounts side. */
+  files: TransferFiles;
+  /** The sftp role, when started (its port: sftp.server.port). */
+  sftp: SftpRole | undefined;
   close(): Promise<void>;
 }
 
@@ -34,26 +43,36 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
   const sync = createSyncService({ db, core, workforce, outbox, log, clock, applier: { pollMs: config.syncPollMs } });
   const auth = createAuthService({ db, clock, log: log.child({ module: 'auth' }) });
   await auth.ensureAdminApiKey(config.adminApiKey);
+  const transfer = createTransferAccounts({ db, clock, log: log.child({ module: 'transfer' }), defence: config.sftpDefence });
+  const files = createTransferFiles({ db, store: await createFileStore(path.join(config.dataDir, 'files')), clock, log: log.child({ module: 'files' }) });
+  const sftp = config.roles.includes('sftp')
+    ? await startSftpRole({ host: config.host, port: config.sftpPort, dataDir: config.dataDir, accounts: transfer, files, clock, log: log.child({ module: 'sftp' }) })
+    : undefined;
+  const sftpAdmin = createSftpAdminView({ dataDir: config.dataDir, role: sftp, findAccount: (username) => transfer.get(username) });
 
   let http: FastifyInstance | undefined;
   let httpUrl: string | undefined;
   if (config.roles.includes('http')) {
-    http = await buildHttpApp({ db, log, core, auth, workforce, sync, rateLimit: config.rateLimit, trustProxy: config.trustProxy });
+    http = await buildHttpApp({ db, log, core, auth, workforce, sync, transfer, sftp: sftpAdmin, rateLimit: config.rateLimit, trustProxy: config.trustProxy });
     httpUrl = await http.listen({ host: config.host, port: config.httpPort });
     log.info({ url: httpUrl, database: db.adapter.name }, 'http role listening');
   }
   if (config.roles.includes('worker')) sync.applier.start();
-  const missing = config.roles.filter((role) => role !== 'http' && role !== 'worker');
+  const missing = config.roles.filter((role) => role !== 'http' && role !== 'worker' && role !== 'sftp');
   if (missing.length > 0) log.warn({ roles: missing }, 'these roles are not part of this version yet and were not started');
 
   return {
     db,
     http,
     httpUrl,
+    files,
+    sftp,
     async close() {
-      // Fastify stops accepting, lets in-flight requests finish, then we close the database.
+      // SFTP and Fastify stop accepting, let in-flight requests finish, then we close the database.
+      if (sftp) await sftp.close();
       if (http) await http.close();
       await sync.applier.stop();
+      await files.close();
       await db.close();
     },
   };

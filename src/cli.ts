@@ -5,6 +5,7 @@ import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
 import { createAuthService, isScope, scopes } from './http/auth/index.ts';
 import { createLogger } from './log.ts';
 import { registerAccountsCommands } from './transfer/index.ts';
+import { registerHostKeysCommand } from './transfer/sftp/index.ts';
 import { registerSyncCommands } from './sync/index.ts';
 
 const program = new Command();
@@ -122,7 +123,7 @@ apiKeys
 registerSyncCommands(program, withDatabase);
 
 /** SFTP accounts; the call returns the `accounts` group, for commands of the SFTP server such as `accounts host-keys`. */
-registerAccountsCommands(program, withDatabase);
+registerHostKeysCommand(registerAccountsCommands(program, withDatabase), config);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

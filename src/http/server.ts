@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { CoreService } from '../core/index.ts';
 import type { Db } from '../db/index.ts';
 import { transferAdminRoutes, type TransferAccounts } from '../transfer/index.ts';
+import { sftpAdminRoutes, type SftpAdminView } from '../transfer/sftp/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerOpenApi } from './api/openapi.ts';
 import { renderError } from './api/render/errors.ts';
@@ -31,6 +32,8 @@ export interface HttpAppDeps {
   clock?: () => Date;
   /** SFTP accounts: when given, the SFTP admin API (/api/admin/sftp-accounts, /api/admin/sftp-bans) is served. */
   transfer?: TransferAccounts;
+  /** SFTP host keys and live sessions (/api/admin/sftp-host-keys, .../sessions) and the `sftp` entry of /healthz. */
+  sftp?: SftpAdminView;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -70,7 +73,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   app.get('/healthz', async (_request, reply) => {
     try {
       await deps.db.kysely.selectFrom('core_roles').select('id').limit(1).execute();
-      return { status: 'ok', database: deps.db.adapter.name };
+      return { status: 'ok', database: deps.db.adapter.name, ...(deps.sftp ? { sftp: deps.sftp.health() } : {}) };
     } catch {
       return reply.code(503).send({ status: 'unavailable', database: deps.db.adapter.name });
     }
@@ -86,6 +89,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     await api.register(authPlugin, { auth: deps.auth, rateLimit: deps.rateLimit, ...(deps.clock ? { clock: deps.clock } : {}) });
     registerCoreApi(api, deps.core, resources);
     if (deps.transfer) await api.register(transferAdminRoutes, { transfer: deps.transfer });
+    if (deps.sftp) await api.register(sftpAdminRoutes, { sftp: deps.sftp });
     if (deps.workforce && deps.sync) {
       registerCcwApi(api, { workforce: deps.workforce, sync: deps.sync });
       registerSyncAdminApi(api, deps.sync);

@@ -1,0 +1,47 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ApiObject } from '../../http/api/render/values.ts';
+import { send } from '../../http/api/respond.ts';
+import { requireScope } from '../../http/auth/index.ts';
+import type { HostKeyInfo } from './host-keys.ts';
+import type { LiveSession } from './session-registry.ts';
+
+/** What the HTTP side may ask about SFTP, whether or not this node runs the sftp role. */
+export interface SftpAdminView {
+  hostKeys(): Promise<HostKeyInfo[]>;
+  /** This node's live sessions of the account; throws NotFoundError for an unknown account. */
+  sessions(username: string): Promise<LiveSession[]>;
+  health(): SftpHealth;
+}
+
+export interface SftpHealth {
+  role: 'running' | 'not running';
+  port: number | null;
+  /** ssh2's native crypto binding is in use (fast AES-GCM and chacha20-poly1305). */
+  'native-crypto': boolean;
+}
+
+const admin = { preHandler: requireScope('workgate.admin') };
+
+function presentHostKey(key: HostKeyInfo): ApiObject {
+  return { type: key.type, bits: key.bits, fingerprint: key.fingerprint, 'public-key': key.publicKey };
+}
+
+function presentSession(session: LiveSession): ApiObject {
+  return {
+    id: session.id,
+    address: session.address,
+    'started-at': session.startedAt,
+    'bytes-in': session.traffic.bytesIn,
+    'bytes-out': session.traffic.bytesOut,
+  };
+}
+
+/** Register inside the authenticated /api scope: GET /api/admin/sftp-host-keys and an account's live sessions. */
+export async function sftpAdminRoutes(app: FastifyInstance, options: { sftp: SftpAdminView }): Promise<void> {
+  const { sftp } = options;
+  app.get('/api/admin/sftp-host-keys', admin, async (request, reply) => send(request, reply, 200, (await sftp.hostKeys()).map(presentHostKey), 'host-keys'));
+  app.get('/api/admin/sftp-accounts/:username/sessions', admin, async (request: FastifyRequest, reply) => {
+    const { username = '' } = request.params as { username?: string };
+    return send(request, reply, 200, (await sftp.sessions(username)).map(presentSession), 'sessions');
+  });
+}

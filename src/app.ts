@@ -5,6 +5,7 @@ import { createCoreService } from './core/index.ts';
 import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
 import { createAuthService } from './http/auth/index.ts';
 import { buildHttpApp } from './http/server.ts';
+import { openPgpService, type FindAccountId, type PgpService } from './pgp/index.ts';
 import { createFileStore } from './storage/index.ts';
 import { createOutbox, createSyncService } from './sync/index.ts';
 import { createTransferFiles, type TransferFiles } from './transfer/files/index.ts';
@@ -43,6 +44,7 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
   const sync = createSyncService({ db, core, workforce, outbox, log, clock, applier: { pollMs: config.syncPollMs } });
   const auth = createAuthService({ db, clock, log: log.child({ module: 'auth' }) });
   await auth.ensureAdminApiKey(config.adminApiKey);
+  const pgp = await openPgp(config, db, log, clock);
   const transfer = createTransferAccounts({ db, clock, log: log.child({ module: 'transfer' }), defence: config.sftpDefence });
   const files = createTransferFiles({ db, store: await createFileStore(path.join(config.dataDir, 'files')), clock, log: log.child({ module: 'files' }) });
   const sftp = config.roles.includes('sftp')
@@ -53,7 +55,7 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
   let http: FastifyInstance | undefined;
   let httpUrl: string | undefined;
   if (config.roles.includes('http')) {
-    http = await buildHttpApp({ db, log, core, auth, workforce, sync, transfer, sftp: sftpAdmin, rateLimit: config.rateLimit, trustProxy: config.trustProxy });
+    http = await buildHttpApp({ db, log, core, auth, workforce, sync, pgp, transfer, sftp: sftpAdmin, rateLimit: config.rateLimit, trustProxy: config.trustProxy });
     httpUrl = await http.listen({ host: config.host, port: config.httpPort });
     log.info({ url: httpUrl, database: db.adapter.name }, 'http role listening');
   }
@@ -76,4 +78,22 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
       await db.close();
     },
   };
+}
+
+/** The PGP module's one look at SFTP accounts: an account's id by its username. */
+export function findTransferAccountId(db: Db): FindAccountId {
+  return async (username) => {
+    const row = await db.kysely.selectFrom('transfer_accounts').select('id').where('username', '=', username.toLowerCase()).executeTakeFirst();
+    return row === undefined ? undefined : Number(row.id);
+  };
+}
+
+/** Workgate's key ring, generated on first start; a wrong WORKGATE_PGP_PASSPHRASE stops the start here. */
+async function openPgp(config: Config, db: Db, log: Logger, clock: () => Date): Promise<PgpService> {
+  try {
+    return await openPgpService({ db, dataDir: config.dataDir, settings: config.pgp, findAccountId: findTransferAccountId(db), log: log.child({ module: 'pgp' }), clock });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
 }

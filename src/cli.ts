@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { startWorkgate } from './app.ts';
+import { findTransferAccountId, startWorkgate } from './app.ts';
 import { ConfigError, loadConfig, parseRoles, type Config } from './config.ts';
 import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
 import { createAuthService, isScope, scopes } from './http/auth/index.ts';
 import { createLogger } from './log.ts';
+import { openPgpService, registerPgpCommands } from './pgp/index.ts';
 import { registerAccountsCommands } from './transfer/index.ts';
 import { registerHostKeysCommand } from './transfer/sftp/index.ts';
 import { registerSyncCommands } from './sync/index.ts';
@@ -121,6 +122,14 @@ apiKeys
   });
 
 registerSyncCommands(program, withDatabase);
+
+// PGP commands print keys and data on stdout, so their log lines go to stderr.
+registerPgpCommands(program, {
+  withPgp: (work) =>
+    withDatabase(async (db, cfg) =>
+      work(await openPgpService({ db, dataDir: cfg.dataDir, settings: cfg.pgp, findAccountId: findTransferAccountId(db), log: createLogger('warn', process.stderr) })),
+    ),
+});
 
 /** SFTP accounts; the call returns the `accounts` group, for commands of the SFTP server such as `accounts host-keys`. */
 registerHostKeysCommand(registerAccountsCommands(program, withDatabase), config);

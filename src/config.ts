@@ -30,6 +30,9 @@ const envSchema = z.object({
   WORKGATE_SFTP_BAN_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
   WORKGATE_SFTP_BAN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   WORKGATE_SFTP_BAN_SECONDS: z.coerce.number().int().min(1).max(31_536_000).default(900),
+  WORKGATE_PGP_PASSPHRASE: z.string().max(1024, 'must be at most 1024 characters').optional(),
+  WORKGATE_PGP_KEY_TYPE: z.enum(['ecc', 'rsa4096']).default('ecc'),
+  WORKGATE_PGP_MAX_PLAINTEXT_BYTES: z.coerce.number().int().min(1024).max(2 ** 50).default(10 * 2 ** 30),
   WORKGATE_WORKFORCE_ROLES: z
     .string()
     .refine((v) => v.split(',').every((r) => r.trim().length <= 100), { message: 'each role name must be at most 100 characters' })
@@ -54,7 +57,12 @@ export interface Config {
   workforceRoles: string[];
   /** How often an idle sync applier looks for events committed by other nodes (its own node wakes it at once). */
   syncPollMs: number;
+  /** Workgate's own PGP keys; the passphrase is never logged (undefined: keys protected by file permissions only). */
+  pgp: { passphrase: string | undefined; keyType: 'ecc' | 'rsa4096'; maxPlaintextBytes: number };
 }
+
+/** Variables whose values are never echoed, not even in a configuration error. */
+const secretVariables = new Set(['WORKGATE_PGP_PASSPHRASE']);
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -70,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`),
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${secretVariables.has(String(issue.path[0])) ? 'a hidden value' : JSON.stringify(env[String(issue.path[0])])})`),
     );
   }
   const e = parsed.data;
@@ -104,6 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     workforceRoles: e.WORKGATE_WORKFORCE_ROLES.split(',').map((r) => r.trim()).filter(Boolean),
     syncPollMs: e.WORKGATE_SYNC_POLL_MS,
+    pgp: {
+      passphrase: e.WORKGATE_PGP_PASSPHRASE === '' ? undefined : e.WORKGATE_PGP_PASSPHRASE,
+      keyType: e.WORKGATE_PGP_KEY_TYPE,
+      maxPlaintextBytes: e.WORKGATE_PGP_MAX_PLAINTEXT_BYTES,
+    },
   };
 }
 

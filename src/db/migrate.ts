@@ -4,6 +4,7 @@ import type { Db } from './database.ts';
 import { coreMigration } from './migrations/0001-core.ts';
 import { authMigration } from './migrations/0002-auth.ts';
 import { transferMigration } from './migrations/0003-transfer.ts';
+import { pgpMigration } from './migrations/0004-pgp.ts';
 import { workforceSyncMigration } from './migrations/0005-workforce-sync.ts';
 import type { Migration } from './migrations/helpers.ts';
 
@@ -12,6 +13,7 @@ const migrations: Array<[string, (adapter: Db['adapter']) => Migration]> = [
   ['0001-core', coreMigration],
   ['0002-auth', authMigration],
   ['0003-transfer', transferMigration],
+  ['0004-pgp', pgpMigration],
   ['0005-workforce-sync', workforceSyncMigration],
 ];
 

@@ -344,3 +344,50 @@ export interface Database {
   sync_outbox: SyncOutboxTable;
   sync_state: SyncStateTable;
 }
+
+// PGP (src/pgp/), migration 0004.
+
+export interface PgpKeyTable {
+  /** Upper-case hex, 40 digits (v4 keys). */
+  fingerprint: string;
+  key_id: string;
+  /** e.g. "ed25519/cv25519" or "rsa4096". */
+  algorithm: string;
+  /** Armored public key; the private key is the file <data dir>/pgp/<fingerprint>.asc. */
+  public_key: string;
+  /** published (exactly one: what customers encrypt for, what Workgate signs with) | active (still decrypts) | retired. */
+  state: string;
+  created_at: Timestamp;
+  retired_at: Timestamp | null;
+}
+
+export interface PgpCustomerKeyTable {
+  id: Generated<number>;
+  account_id: number;
+  /** encrypt (outbound files are encrypted for it) | sign (inbound signatures are verified with it). */
+  purpose: string;
+  fingerprint: string;
+  key_id: string;
+  algorithm: string;
+  bits: number | null;
+  expires_at: Timestamp | null;
+  user_id: string | null;
+  public_key: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string | null;
+  updated_by: string | null;
+}
+
+export interface PgpAccountPolicyTable {
+  account_id: number;
+  require_signed_inbound: Bool;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface Database {
+  pgp_keys: PgpKeyTable;
+  pgp_customer_keys: PgpCustomerKeyTable;
+  pgp_account_policies: PgpAccountPolicyTable;
+}

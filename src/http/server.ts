@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import type { CoreService } from '../core/index.ts';
 import type { Db } from '../db/index.ts';
+import { pgpAdminRoutes, pgpPublicRoutes, type PgpService } from '../pgp/index.ts';
 import { transferAdminRoutes, type TransferAccounts } from '../transfer/index.ts';
 import { sftpAdminRoutes, type SftpAdminView } from '../transfer/sftp/index.ts';
 import { AppError } from '../shared/errors.ts';
@@ -30,6 +31,8 @@ export interface HttpAppDeps {
   rateLimit: { perSecond: number; burst: number; appliesToAdminKey: boolean };
   trustProxy?: boolean;
   clock?: () => Date;
+  /** PGP: when given, GET /api/pgp/public-key (public) and the PGP admin routes are served. */
+  pgp?: PgpService;
   /** SFTP accounts: when given, the SFTP admin API (/api/admin/sftp-accounts, /api/admin/sftp-bans) is served. */
   transfer?: TransferAccounts;
   /** SFTP host keys and live sessions (/api/admin/sftp-host-keys, .../sessions) and the `sftp` entry of /healthz. */
@@ -85,11 +88,13 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await app.register(oauthRoutes, { auth: deps.auth, ...(deps.clock ? { clock: deps.clock } : {}) });
   const resources = coreResources(deps.core);
   registerOpenApi(app, resources);
+  if (deps.pgp) pgpPublicRoutes(app, deps.pgp);
   await app.register(async (api) => {
     await api.register(authPlugin, { auth: deps.auth, rateLimit: deps.rateLimit, ...(deps.clock ? { clock: deps.clock } : {}) });
     registerCoreApi(api, deps.core, resources);
     if (deps.transfer) await api.register(transferAdminRoutes, { transfer: deps.transfer });
     if (deps.sftp) await api.register(sftpAdminRoutes, { sftp: deps.sftp });
+    if (deps.pgp) pgpAdminRoutes(api, deps.pgp);
     if (deps.workforce && deps.sync) {
       registerCcwApi(api, { workforce: deps.workforce, sync: deps.sync });
       registerSyncAdminApi(api, deps.sync);

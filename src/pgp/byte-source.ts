@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+
+/** Chunk size for reading files: 1 MiB reads were measured 15-25% faster than 64 KiB, with flat memory. */
+export const readChunkBytes = 1024 * 1024;
+
+/**
+ * openpgp gets the large reads in views of this size (no copy), unless a caller asks for another. openpgp allocates a few short-lived buffers per
+ * piece; V8 frees small ones at its frequent young-generation collections, big ones only when external memory
+ * has grown by tens of MiB. Measured for 256 MiB (RSS peak, Node and openpgp alone being 83 MiB): decrypt
+ * 124-133 MiB with 32 KiB pieces, 138-142 with 64 KiB, 170-184 with 1 MiB; encrypt 132-140, 154-163, 172-184.
+ * Encryption is as fast with 32 KiB pieces; decryption is 20-30% faster with 1 MiB ones (openpgp's per-piece
+ * stream overhead). Small pieces keep the process under 150 MB.
+ */
+export const defaultPieceBytes = 32 * 1024;
+
+/** What the stream functions accept: a Node stream, a Web stream, or any async iterable of bytes. */
+export type ByteInput = Readable | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** Opens a file for the stream functions with large reads. */
+export function openInputFile(file: string): fs.ReadStream {
+  return fs.createReadStream(file, { highWaterMark: readChunkBytes });
+}
+
+function iteratorOf(input: ByteInput): AsyncIterator<Uint8Array> {
+  if (input instanceof ReadableStream) return input.values();
+  return (input as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+}
+
+/**
+ * A pull source over the caller's bytes: `peek` looks at the start without consuming it, `web` hands the rest
+ * to openpgp as a Web stream in 32 KiB pieces (highWaterMark 0: nothing is read ahead beyond what the caller's
+ * stream buffers).
+ * An error of the caller's stream is remembered, so it is reported as itself and not as a broken message.
+ */
+export class ByteSource {
+  readonly #iterator: AsyncIterator<Uint8Array>;
+  readonly #pending: Uint8Array[] = [];
+  #ended = false;
+  #inputError: { error: unknown } | undefined;
+
+  constructor(input: ByteInput) {
+    this.#iterator = iteratorOf(input);
+  }
+
+  /** The caller's stream failed (not the message): the error it gave. */
+  get inputError(): { error: unknown } | undefined {
+    return this.#inputError;
+  }
+
+  async #next(): Promise<Uint8Array | undefined> {
+    return this.#pending.shift() ?? this.#read();
+  }
+
+  async #read(): Promise<Uint8Array | undefined> {
+    if (this.#ended) return undefined;
+    try {
+      const { done, value } = await this.#iterator.next();
+      if (done) this.#ended = true;
+      return done ? undefined : value;
+    } catch (error) {
+      this.#inputError = { error };
+      throw error;
+    }
+  }
+
+  /** At least `bytes` bytes from the start (fewer only if the input is shorter), left unconsumed. */
+  async peek(bytes: number): Promise<Uint8Array> {
+    let have = this.#pending.reduce((sum, chunk) => sum + chunk.length, 0);
+    while (have < bytes && !this.#ended) {
+      const chunk = await this.#read();
+      if (!chunk) break;
+      this.#pending.push(chunk);
+      have += chunk.length;
+    }
+    return Buffer.concat(this.#pending).subarray(0, bytes);
+  }
+
+  web(pieceBytes = defaultPieceBytes): ReadableStream<Uint8Array> {
+    const piece = Math.max(1024, Math.floor(pieceBytes));
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          const chunk = await this.#next();
+          if (!chunk) return controller.close();
+          if (chunk.length <= piece) return controller.enqueue(chunk);
+          for (let at = 0; at < chunk.length; at += piece) controller.enqueue(chunk.subarray(at, at + piece));
+        },
+        cancel: async (reason) => {
+          await this.close(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  /** Stops reading the caller's stream (destroying a Node stream). */
+  async close(reason?: unknown): Promise<void> {
+    this.#ended = true;
+    this.#pending.length = 0;
+    await this.#iterator.return?.(reason).catch(() => undefined);
+  }
+}

@@ -161,7 +161,11 @@ export function createFeeds(deps: FeedsDeps) {
     else log.error({ err: error }, 'file failed');
     const message = known ? (error as Error).message : `internal error: ${(error as Error)?.message ?? String(error)}`;
     const line = error instanceof FeedFileError ? (error.line ?? null) : null;
-    if (file) await writeStandaloneResult(run, file, resultLine(line, '', 'error', message));
+    if (file) {
+      await writeStandaloneResult(run, file, resultLine(line, '', 'error', message)).catch((resultError: unknown) =>
+        log.error({ err: resultError }, 'the result file of a failed run could not be written'),
+      );
+    }
     const now = clock().toISOString();
     await runs.update(run.id, { status: 'failed', result_text: message.slice(0, 2000), last_error: message.slice(0, 2000), finished_at: now, updated_at: now });
     const column = error instanceof FeedFileError ? (error.column ?? null) : null;

@@ -53,7 +53,7 @@ async function runDatabase(database: BenchDialect, s: Settings): Promise<Run> {
     await migrateToLatest(db);
     console.log(`\n${database}: ${bench.where}`);
     const clock = () => new Date();
-    const outbox = createOutbox(clock);
+    const outbox = createOutbox(db.adapter.name, clock);
     const core = createCoreService({ db, clock, outbox });
     const workforce = createWorkforceService({ db, clock, roleNames: ['Engaging Manager', 'Buyer'] });
     await workforce.ensureRoles();

@@ -12,6 +12,9 @@ import { createTransferFiles, type TransferFiles } from './transfer/files/index.
 import { createTransferAccounts } from './transfer/index.ts';
 import { createSftpAdminView, startSftpRole, type SftpRole } from './transfer/sftp/index.ts';
 import { createWorkforceService } from './workforce/index.ts';
+import { startUserImport } from './core/index.ts';
+import { coreLayouts, createFeeds, feedAccountsFrom, feedFilesFrom, feedPgpFrom, type Run } from './feeds/index.ts';
+import { createInProcessQueue, createPgBossQueue } from './jobs/index.ts';
 import type { Logger } from './log.ts';
 
 export interface Workgate {
@@ -37,29 +40,55 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
     throw error;
   }
   const clock = () => new Date();
-  const outbox = createOutbox(clock);
+  const outbox = createOutbox(db.adapter.name, clock);
   const core = createCoreService({ db, clock, outbox });
   const workforce = createWorkforceService({ db, clock, roleNames: config.workforceRoles });
   await workforce.ensureRoles();
   const sync = createSyncService({ db, core, workforce, outbox, log, clock, applier: { pollMs: config.syncPollMs } });
   const auth = createAuthService({ db, clock, log: log.child({ module: 'auth' }) });
   await auth.ensureAdminApiKey(config.adminApiKey);
-  const pgp = await openPgp(config, db, log, clock);
   const transfer = createTransferAccounts({ db, clock, log: log.child({ module: 'transfer' }), defence: config.sftpDefence });
   const files = createTransferFiles({ db, store: await createFileStore(path.join(config.dataDir, 'files')), clock, log: log.child({ module: 'files' }) });
   const sftp = config.roles.includes('sftp')
     ? await startSftpRole({ host: config.host, port: config.sftpPort, dataDir: config.dataDir, accounts: transfer, files, clock, log: log.child({ module: 'sftp' }) })
     : undefined;
   const sftpAdmin = createSftpAdminView({ dataDir: config.dataDir, role: sftp, findAccount: (username) => transfer.get(username) });
+  const pgp = await openPgp(config, db, log, clock);
+  const queue = config.database.kind === 'postgres' ? createPgBossQueue(config.database.url, log.child({ module: 'jobs' })) : createInProcessQueue(log.child({ module: 'jobs' }));
+  const feeds = createFeeds({
+    db,
+    log: log.child({ module: 'feeds' }),
+    clock,
+    queue,
+    files: feedFilesFrom(files, files.store),
+    accounts: feedAccountsFrom(transfer),
+    pgp: feedPgpFrom(pgp),
+    layouts: coreLayouts({ core, startUserImport: (trx, options) => startUserImport({ db, clock, outbox }, trx, options) }),
+    holdPercent: config.feeds.holdPercent,
+    onCommitted: () => outbox.committed(),
+  });
+  files.onFileReceived((file) => feeds.fileReceived(file).then(() => undefined));
+  const runs = {
+    feeds,
+    usernameOf: async (id: number) => (await feedAccountsFrom(transfer).byId(id))?.username,
+    resultPath: (run: Run) => (run.resultFile ? path.join(files.store.folderDir(run.accountId, 'Outgoing', run.folder), run.resultFile) : undefined),
+  };
 
   let http: FastifyInstance | undefined;
   let httpUrl: string | undefined;
   if (config.roles.includes('http')) {
-    http = await buildHttpApp({ db, log, core, auth, workforce, sync, pgp, transfer, sftp: sftpAdmin, rateLimit: config.rateLimit, trustProxy: config.trustProxy });
+    http = await buildHttpApp({ db, log, core, auth, workforce, sync, pgp, transfer, sftp: sftpAdmin, runs, rateLimit: config.rateLimit, trustProxy: config.trustProxy });
     httpUrl = await http.listen({ host: config.host, port: config.httpPort });
     log.info({ url: httpUrl, database: db.adapter.name }, 'http role listening');
   }
-  if (config.roles.includes('worker')) sync.applier.start();
+  let sweeper: NodeJS.Timeout | undefined;
+  if (config.roles.includes('worker')) {
+    sync.applier.start();
+    await queue.startWorkers();
+    await feeds.sweep({ startup: true });
+    sweeper = setInterval(() => void feeds.sweep().catch((error: unknown) => log.error({ err: error }, 'feed sweep failed')), config.feeds.sweepSeconds * 1000);
+    sweeper.unref();
+  }
   const missing = config.roles.filter((role) => role !== 'http' && role !== 'worker' && role !== 'sftp');
   if (missing.length > 0) log.warn({ roles: missing }, 'these roles are not part of this version yet and were not started');
 
@@ -73,6 +102,8 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
       // SFTP and Fastify stop accepting, let in-flight requests finish, then we close the database.
       if (sftp) await sftp.close();
       if (http) await http.close();
+      if (sweeper) clearInterval(sweeper);
+      await queue.stop();
       await sync.applier.stop();
       await files.close();
       await db.close();

@@ -5,9 +5,10 @@ import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
 import { createAuthService, isScope, scopes } from './http/auth/index.ts';
 import { createLogger } from './log.ts';
 import { openPgpService, registerPgpCommands } from './pgp/index.ts';
+import { registerFeedsCommands } from './feeds/index.ts';
+import { registerSyncCommands } from './sync/index.ts';
 import { registerAccountsCommands } from './transfer/index.ts';
 import { registerHostKeysCommand } from './transfer/sftp/index.ts';
-import { registerSyncCommands } from './sync/index.ts';
 
 const program = new Command();
 program.name('workgate').description('Integration gateway between Core and Workforce').showHelpAfterError();
@@ -121,6 +122,9 @@ apiKeys
     });
   });
 
+/** SFTP accounts; the call returns the `accounts` group, for commands of the SFTP server such as `accounts host-keys`. */
+registerHostKeysCommand(registerAccountsCommands(program, withDatabase), config);
+
 registerSyncCommands(program, withDatabase);
 
 // PGP commands print keys and data on stdout, so their log lines go to stderr.
@@ -131,8 +135,13 @@ registerPgpCommands(program, {
     ),
 });
 
-/** SFTP accounts; the call returns the `accounts` group, for commands of the SFTP server such as `accounts host-keys`. */
-registerHostKeysCommand(registerAccountsCommands(program, withDatabase), config);
+registerFeedsCommands(program, {
+  withDatabase,
+  withPgp: (work) =>
+    withDatabase(async (db, cfg) =>
+      work(await openPgpService({ db, dataDir: cfg.dataDir, settings: cfg.pgp, findAccountId: findTransferAccountId(db), log: createLogger('warn', process.stderr) })),
+    ),
+});
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

@@ -27,17 +27,19 @@ const envSchema = z.object({
   WORKGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKGATE_ROLES: z.string().default('sftp,http,worker'),
   WORKGATE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  WORKGATE_SFTP_BAN_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
-  WORKGATE_SFTP_BAN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  WORKGATE_SFTP_BAN_SECONDS: z.coerce.number().int().min(1).max(31_536_000).default(900),
-  WORKGATE_PGP_PASSPHRASE: z.string().max(1024, 'must be at most 1024 characters').optional(),
-  WORKGATE_PGP_KEY_TYPE: z.enum(['ecc', 'rsa4096']).default('ecc'),
-  WORKGATE_PGP_MAX_PLAINTEXT_BYTES: z.coerce.number().int().min(1024).max(2 ** 50).default(10 * 2 ** 30),
   WORKGATE_WORKFORCE_ROLES: z
     .string()
     .refine((v) => v.split(',').every((r) => r.trim().length <= 100), { message: 'each role name must be at most 100 characters' })
     .default('Engaging Manager,Hiring Manager,Program Manager,Admin'),
   WORKGATE_SYNC_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  WORKGATE_SFTP_BAN_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  WORKGATE_SFTP_BAN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  WORKGATE_SFTP_BAN_SECONDS: z.coerce.number().int().min(1).max(31_536_000).default(900),
+  WORKGATE_PGP_PASSPHRASE: z.string().max(1024, 'must be at most 1024 characters').optional(),
+  WORKGATE_PGP_KEY_TYPE: z.enum(['ecc', 'rsa4096']).default('ecc'),
+  WORKGATE_FULL_FEED_HOLD_PERCENT: z.coerce.number().min(0).max(100).default(20),
+  WORKGATE_FEED_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  WORKGATE_PGP_MAX_PLAINTEXT_BYTES: z.coerce.number().int().min(1024).max(2 ** 50).default(10 * 2 ** 30),
 });
 
 export interface Config {
@@ -51,14 +53,16 @@ export interface Config {
   logLevel: string;
   roles: RoleName[];
   trustProxy: boolean;
-  /** SFTP brute-force defence: `threshold` failed logins within `windowSeconds` ban the address for `banSeconds`. */
-  sftpDefence: { threshold: number; windowSeconds: number; banSeconds: number };
   /** Workforce role names (comma-separated in WORKGATE_WORKFORCE_ROLES); "Engaging Manager" is always one of them. */
   workforceRoles: string[];
   /** How often an idle sync applier looks for events committed by other nodes (its own node wakes it at once). */
   syncPollMs: number;
+  /** SFTP brute-force defence: `threshold` failed logins within `windowSeconds` ban the address for `banSeconds`. */
+  sftpDefence: { threshold: number; windowSeconds: number; banSeconds: number };
   /** Workgate's own PGP keys; the passphrase is never logged (undefined: keys protected by file permissions only). */
   pgp: { passphrase: string | undefined; keyType: 'ecc' | 'rsa4096'; maxPlaintextBytes: number };
+  /** Feeds: a Full file that would deactivate more than holdPercent of active records is held; the sweep finds work others left. */
+  feeds: { holdPercent: number; sweepSeconds: number };
 }
 
 /** Variables whose values are never echoed, not even in a configuration error. */
@@ -105,18 +109,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.WORKGATE_LOG_LEVEL,
     roles,
     trustProxy: e.WORKGATE_TRUST_PROXY === 'true',
+    workforceRoles: e.WORKGATE_WORKFORCE_ROLES.split(',').map((r) => r.trim()).filter(Boolean),
+    syncPollMs: e.WORKGATE_SYNC_POLL_MS,
     sftpDefence: {
       threshold: e.WORKGATE_SFTP_BAN_THRESHOLD,
       windowSeconds: e.WORKGATE_SFTP_BAN_WINDOW_SECONDS,
       banSeconds: e.WORKGATE_SFTP_BAN_SECONDS,
     },
-    workforceRoles: e.WORKGATE_WORKFORCE_ROLES.split(',').map((r) => r.trim()).filter(Boolean),
-    syncPollMs: e.WORKGATE_SYNC_POLL_MS,
     pgp: {
       passphrase: e.WORKGATE_PGP_PASSPHRASE === '' ? undefined : e.WORKGATE_PGP_PASSPHRASE,
       keyType: e.WORKGATE_PGP_KEY_TYPE,
       maxPlaintextBytes: e.WORKGATE_PGP_MAX_PLAINTEXT_BYTES,
     },
+    feeds: { holdPercent: e.WORKGATE_FULL_FEED_HOLD_PERCENT, sweepSeconds: e.WORKGATE_FEED_SWEEP_SECONDS },
   };
 }
 

@@ -327,12 +327,6 @@ export interface SyncOutboxTable {
   parked: ColumnType<boolean | number, boolean | undefined, boolean>;
 }
 
-export interface SyncStateTable {
-  key: string;
-  value: string;
-  updated_at: Timestamp;
-}
-
 export interface Database {
   workforce_roles: WorkforceRoleTable;
   workforce_users: WorkforceUserTable;
@@ -342,7 +336,6 @@ export interface Database {
   workforce_segment_relationships: WorkforceSegmentRelationshipTable;
   workforce_work_locations: WorkforceWorkLocationTable;
   sync_outbox: SyncOutboxTable;
-  sync_state: SyncStateTable;
 }
 
 // PGP (src/pgp/), migration 0004.

@@ -2,12 +2,12 @@ import type { Readable } from 'node:stream';
 import type { PgpService } from '../pgp/index.ts';
 import type { FileStore } from '../storage/index.ts';
 import type { TransferAccounts } from '../transfer/index.ts';
-import type { ReceivedFiles } from '../transfer/files/received-files.ts';
+import type { TransferFiles } from '../transfer/files/index.ts';
 import type { TextEncoding } from './csv/decode-text.ts';
 import type { FeedAccounts, FeedFiles, FeedPgp } from './feed-ports.ts';
 
 /** The pipeline's file port over the transfer module's received files and the file store. */
-export function feedFilesFrom(received: ReceivedFiles, store: FileStore): FeedFiles {
+export function feedFilesFrom(received: Pick<TransferFiles, 'get' | 'openContent' | 'setStatus' | 'archive'>, store: FileStore): FeedFiles {
   return {
     get: (id) => received.get(id),
     openContent: async (file) => received.openContent((await received.get(file.id))!),

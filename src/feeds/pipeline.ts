@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.ts';
-import { openCsv } from './csv/csv-reader.ts';
+import { openCsv, type CsvEvent } from './csv/csv-reader.ts';
 import type { FeedAccounts, FeedFiles, FeedPgp, FeedSourceFile } from './feed-ports.ts';
 import type { FeedCounts, Layout, LayoutImport, LayoutRow } from './layouts/layout.ts';
 import { mapHeader, readRow, type HeaderMap } from './layouts/read-row.ts';
@@ -62,7 +62,9 @@ export async function applyFile(deps: PipelineDeps, run: Run, file: FeedSourceFi
 
   return deps.db.kysely.transaction().execute(async (trx) => {
     const imported = await layout.start({ trx, actor: `feed:run ${run.id}`, fullFeed: header.fullFeed, given: header.given });
-    const rows = await stageRows(deps, run, layout, header, csv.events, imported, source.plaintext);
+    let bytes = 0;
+    source.plaintext.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    const rows = await stageRows(layout, header, csv.events, imported, (count) => deps.progress.set(run.id, { bytes, size: run.size, rows: count }));
     timings.parse_and_stage_ms = mark();
     const content = await source.finished;
     if (!run.reprocessOf) {
@@ -103,19 +105,16 @@ export async function applyFile(deps: PipelineDeps, run: Run, file: FeedSourceFi
   });
 }
 
-async function stageRows(
-  deps: PipelineDeps,
-  run: Run,
+/** Reads every record into the import in batches; unreadable records become error rows. */
+export async function stageRows(
   layout: Layout,
   header: HeaderMap,
-  events: AsyncIterable<import('./csv/csv-reader.ts').CsvEvent>,
+  events: AsyncIterable<CsvEvent>,
   imported: LayoutImport,
-  plaintext: Readable,
+  onBatch: (rows: number) => void = () => {},
 ): Promise<number> {
   let batch: LayoutRow[] = [];
   let rows = 0;
-  let bytes = 0;
-  plaintext.on('data', (chunk: Buffer) => (bytes += chunk.length));
   for await (const event of events) {
     rows++;
     batch.push(
@@ -126,7 +125,7 @@ async function stageRows(
     if (batch.length >= BATCH_ROWS) {
       await imported.add(batch);
       batch = [];
-      deps.progress.set(run.id, { bytes, size: run.size, rows });
+      onBatch(rows);
     }
   }
   if (batch.length) await imported.add(batch);

@@ -19,6 +19,7 @@ import { registerCcwApi } from './api/ccw/ccw.routes.ts';
 import type { SyncService } from '../sync/index.ts';
 import type { WorkforceService } from '../workforce/index.ts';
 import { createHttpMetrics } from './metrics.ts';
+import { runsRoutes, type RunsRoutesOptions } from '../feeds/index.ts';
 
 export interface HttpAppDeps {
   db: Db;
@@ -37,6 +38,8 @@ export interface HttpAppDeps {
   transfer?: TransferAccounts;
   /** SFTP host keys and live sessions (/api/admin/sftp-host-keys, .../sessions) and the `sftp` entry of /healthz. */
   sftp?: SftpAdminView;
+  /** The feed pipeline's records: /api/data_file_sources. */
+  runs?: RunsRoutesOptions;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -92,13 +95,14 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await app.register(async (api) => {
     await api.register(authPlugin, { auth: deps.auth, rateLimit: deps.rateLimit, ...(deps.clock ? { clock: deps.clock } : {}) });
     registerCoreApi(api, deps.core, resources);
-    if (deps.transfer) await api.register(transferAdminRoutes, { transfer: deps.transfer });
-    if (deps.sftp) await api.register(sftpAdminRoutes, { sftp: deps.sftp });
-    if (deps.pgp) pgpAdminRoutes(api, deps.pgp);
     if (deps.workforce && deps.sync) {
       registerCcwApi(api, { workforce: deps.workforce, sync: deps.sync });
       registerSyncAdminApi(api, deps.sync);
     }
+    if (deps.transfer) await api.register(transferAdminRoutes, { transfer: deps.transfer });
+    if (deps.sftp) await api.register(sftpAdminRoutes, { sftp: deps.sftp });
+    if (deps.pgp) pgpAdminRoutes(api, deps.pgp);
+    if (deps.runs) await api.register(runsRoutes, deps.runs);
   });
   return app;
 }

@@ -14,7 +14,7 @@ type WithDatabase = <T>(work: (db: Db, cfg: Config) => Promise<T>) => Promise<T>
 
 function syncFor(db: Db, cfg: Config): SyncService {
   const clock = () => new Date();
-  const outbox = createOutbox(clock);
+  const outbox = createOutbox(db.adapter.name, clock);
   const core = createCoreService({ db, clock, outbox });
   const workforce = createWorkforceService({ db, clock, roleNames: cfg.workforceRoles });
   return createSyncService({ db, core, workforce, outbox, log: createLogger('warn'), clock });

@@ -55,6 +55,24 @@ export function differs(row: UserRow, wanted: SyncedColumns): boolean {
 }
 
 const upsertColumns = [...comparedColumns, 'supervisor_id', 'created_at', 'updated_at'] as const;
+const pgTypes: Record<(typeof upsertColumns)[number], string> = {
+  source_id: 'int',
+  user_name: 'text',
+  first_name: 'text',
+  last_name: 'text',
+  nick_name: 'text',
+  email: 'text',
+  phone_number: 'text',
+  default_currency: 'text',
+  employee_number: 'text',
+  active: 'bool',
+  supervisor_source_id: 'int',
+  approval_limit_amount: 'text',
+  approval_limit_currency: 'text',
+  supervisor_id: 'int',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+};
 const updatedOnConflict = upsertColumns.filter((c) => c !== 'source_id' && c !== 'created_at');
 
 /**
@@ -74,6 +92,7 @@ export async function upsertSynced(db: Executor, dialect: DialectName, rows: Syn
     rows: values,
     upsert: { conflict: 'source_id', update: updatedOnConflict },
     returning: ['id', 'source_id'],
+    pgTypes: upsertColumns.map((c) => pgTypes[c]),
   });
   return new Map(written.map((r) => [Number(r.source_id), Number(r.id)]));
 }

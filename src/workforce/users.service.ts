@@ -148,7 +148,7 @@ export function createWorkforceUsersService(deps: WorkforceUsersDeps) {
         .filter((name) => roleIds.has(name))
         .map((name) => [ids.get(user.sourceId)!, roleIds.get(name)!]),
     );
-    await bulkWrite(db, adapter.name, { table: 'workforce_user_roles', columns: ['user_id', 'role_id'], rows: pairs });
+    await bulkWrite(db, adapter.name, { table: 'workforce_user_roles', columns: ['user_id', 'role_id'], rows: pairs, pgTypes: ['int', 'int'] });
   }
 }
 

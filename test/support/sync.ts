@@ -23,7 +23,7 @@ export const TEST_ROLES = ['Engaging Manager', 'Hiring Manager', 'Buyer'];
 export async function startSyncHarness(dialect: DialectUnderTest, options: { database?: TestDatabase } = {}): Promise<SyncHarness> {
   const database = options.database ?? (await dialect.create());
   const clock = () => new Date();
-  const outbox = createOutbox(clock);
+  const outbox = createOutbox(database.db.adapter.name, clock);
   const core = createCoreService({ db: database.db, clock, outbox });
   const workforce = createWorkforceService({ db: database.db, clock, roleNames: TEST_ROLES });
   await workforce.ensureRoles();

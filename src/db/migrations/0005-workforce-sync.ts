@@ -118,16 +118,9 @@ export function workforceSyncMigration(adapter: DialectAdapter): Migration {
         .execute();
       await indexes(db, 'sync_outbox', [
         { name: 'sync_outbox_pending', columns: ['id'], where: sql<boolean>`applied_at is null and parked = ${falseValue}` },
-        { columns: ['entity', 'entity_id'] },
+        { name: 'sync_outbox_retrying', columns: ['entity', 'entity_id'], where: sql<boolean>`next_attempt_at is not null and applied_at is null` },
         { columns: ['applied_at'] },
       ]);
-
-      await db.schema
-        .createTable('sync_state')
-        .addColumn('key', 'varchar(100)', (c) => c.primaryKey())
-        .addColumn('value', 'text', (c) => c.notNull())
-        .addColumn('updated_at', ts, (c) => c.notNull())
-        .execute();
     },
   };
 }

@@ -53,22 +53,46 @@ export function mapHeader(layout: Layout, header: CsvHeader): HeaderMap {
 export function readRow(layout: Layout, map: HeaderMap, row: CsvRow): LayoutRow {
   const values: Record<string, unknown> = {};
   const problems: OutcomeProblem[] = [];
+  let status: { value: boolean; raw: string } | undefined;
+  let activeColumn: { name: string; raw: string } | undefined;
   map.columns.forEach((spec, index) => {
     const raw = row.values[index]?.trim() ?? '';
     if (spec === undefined) return;
     if (spec === 'status') {
-      const status = readStatus(layout, raw);
-      if (status === undefined) {
+      const value = readStatus(layout, raw);
+      if (value === undefined) {
         problems.push({ column: 'Status', message: `Status "${raw}" must be ${layout.status.active[0]} or ${layout.status.inactive[0]}` });
-      } else values[STATUS_FIELD] = status;
+      } else status = { value, raw };
       return;
     }
+    if (spec.field === STATUS_FIELD) activeColumn = { name: spec.name, raw };
     const read = readValue(spec, raw);
     if ('problem' in read) problems.push({ column: spec.name, message: read.problem });
     else values[spec.field] = read.value;
   });
-  if (map.fullFeed) values[STATUS_FIELD] = true;
+  settleActive(values, problems, map.fullFeed, status, activeColumn);
   return { line: row.line, values, problems };
+}
+
+/**
+ * A row's active flag. Status (Delta) and a layout's Active column must agree when both have a value
+ * (a conflict is a row error); either alone decides. A Full file's row without a value is active: the
+ * file is the complete set.
+ */
+function settleActive(
+  values: Record<string, unknown>,
+  problems: OutcomeProblem[],
+  fullFeed: boolean,
+  status: { value: boolean; raw: string } | undefined,
+  activeColumn: { name: string; raw: string } | undefined,
+): void {
+  const active = values[STATUS_FIELD];
+  if (status !== undefined) {
+    if (typeof active === 'boolean' && active !== status.value) {
+      problems.push({ column: 'Status', message: `Status "${status.raw}" disagrees with ${activeColumn?.name} "${activeColumn?.raw}"` });
+    }
+    values[STATUS_FIELD] = status.value;
+  } else if (fullFeed && typeof active !== 'boolean') values[STATUS_FIELD] = true;
 }
 
 function readStatus(layout: Layout, raw: string): boolean | undefined {

@@ -64,7 +64,7 @@ function slotParam(raw: string): number {
 /** The Workforce API under /api/ccw/: the same query language and JSON/XML rules as the Core API. */
 export function registerCcwApi(app: FastifyInstance, deps: CcwApiDeps): void {
   const { workforce, sync } = deps;
-  const login = (request: FastifyRequest) => decodeURIComponent((request.params as { login: string }).login);
+  const login = (request: FastifyRequest) => (request.params as { login: string }).login;
 
   app.get('/api/ccw/users', read, async (request, res) => {
     const users = await workforce.users.list(listQuery(request, workforceUserQuerySchema));
@@ -107,7 +107,7 @@ export function registerCcwApi(app: FastifyInstance, deps: CcwApiDeps): void {
     return reply(request, res, 200, locations.map(presentWorkLocation), 'work-locations');
   });
   app.get('/api/ccw/work_locations/:code', read, async (request, res) =>
-    reply(request, res, 200, presentWorkLocation(await workforce.workLocations.get(decodeURIComponent((request.params as { code: string }).code))), 'work-location'));
+    reply(request, res, 200, presentWorkLocation(await workforce.workLocations.get((request.params as { code: string }).code)), 'work-location'));
 
   app.get('/api/ccw/settings', read, async (request, res) => {
     onlyArguments(request, []);

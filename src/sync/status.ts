@@ -42,7 +42,7 @@ export async function syncStatus(db: Db, clock: () => Date): Promise<SyncStatus>
     .limit(20)
     .execute();
   const parkedCount = await k.selectFrom('sync_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('applied_at', 'is', null).where('parked', '=', true).executeTakeFirstOrThrow();
-  const lastApplied = await k.selectFrom('sync_outbox').select((eb) => eb.fn.max('applied_at').as('at')).executeTakeFirstOrThrow();
+  const lastApplied = await k.selectFrom('sync_outbox').select((eb) => eb.fn.max('applied_at').as('at')).where('applied_at', 'is not', null).executeTakeFirstOrThrow();
   const lastError = await k
     .selectFrom('sync_outbox')
     .select(['id', 'entity', 'entity_id', 'last_error'])

@@ -119,7 +119,8 @@ export function workforceSyncMigration(adapter: DialectAdapter): Migration {
       await indexes(db, 'sync_outbox', [
         { name: 'sync_outbox_pending', columns: ['id'], where: sql<boolean>`applied_at is null and parked = ${falseValue}` },
         { name: 'sync_outbox_retrying', columns: ['entity', 'entity_id'], where: sql<boolean>`next_attempt_at is not null and applied_at is null` },
-        { columns: ['applied_at'] },
+        // Purge and "last applied" only; partial so that no query for pending rows (applied_at is null) can pick it.
+        { columns: ['applied_at'], where: sql<boolean>`applied_at is not null` },
       ]);
     },
   };

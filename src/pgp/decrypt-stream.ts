@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
 import { AppError } from '../shared/errors.ts';
-import { ByteSource, readChunkBytes, type ByteInput } from './byte-source.ts';
+import { ByteSource, defaultPieceBytes, readChunkBytes, type ByteInput } from './byte-source.ts';
 import { detectFormat, sniffBytes, type MessageFormat } from './message-format.ts';
 import { classifyMessageError, formatKeyId, PgpError, tooLarge } from './pgp.errors.ts';
 import { checkSignatures, type SignerFacts } from './signatures.ts';
@@ -62,10 +62,32 @@ export function chooseDecryptionKeys(message: openpgp.Message<ReadableStream<Uin
 }
 
 async function readMessage(source: ByteSource, format: MessageFormat, pieceBytes: number | undefined) {
-  const web = source.web(pieceBytes);
+  const web = source.web(pieceBytes ?? defaultPieceBytes.decrypt);
   return format === 'armored'
     ? openpgp.readMessage({ armoredMessage: web.pipeThrough(new TextDecoderStream('latin1')) })
     : openpgp.readMessage({ binaryMessage: web });
+}
+
+/** Reads the message's head, picks the keys, and starts openpgp's decryption (nothing is decrypted yet). */
+async function startDecryption(source: ByteSource, options: DecryptStreamOptions) {
+  const format = detectFormat(await source.peek(sniffBytes));
+  const message = await readMessage(source, format, options.pieceBytes);
+  const choice = chooseDecryptionKeys(message, options.decryptionKeys);
+  const verificationKeys = [...(options.verificationKeys ?? [])];
+  const result = await openpgp.decrypt({
+    message,
+    decryptionKeys: choice.keys,
+    verificationKeys,
+    format: 'binary',
+    date: options.date ?? new Date(),
+    // Classic SEIPDv1 messages (what GnuPG 2.2 writes) would otherwise be buffered whole; see DecryptedStream.
+    config: { allowUnauthenticatedStream: true, maxDecompressedMessageSize: options.maxPlaintextBytes },
+  });
+  for (const signature of result.signatures) signature.verified.catch(() => undefined);
+  if (options.requireSigned && result.signatures.length === 0) {
+    throw new PgpError('unsigned', 'the file is not signed, and this account requires signed files: sign it with the key registered for the account');
+  }
+  return { format, choice, verificationKeys, result };
 }
 
 async function* plaintextChunks(input: ByteInput, pending: Promise<DecryptStreamOptions>, report: (outcome: DecryptOutcome) => void): AsyncGenerator<Uint8Array> {
@@ -75,32 +97,14 @@ async function* plaintextChunks(input: ByteInput, pending: Promise<DecryptStream
   try {
     const options = await pending;
     limit = options.maxPlaintextBytes;
-    const format = detectFormat(await source.peek(sniffBytes));
-    const message = await readMessage(source, format, options.pieceBytes);
-    const choice = chooseDecryptionKeys(message, options.decryptionKeys);
-    const verificationKeys = [...(options.verificationKeys ?? [])];
-    const result = await openpgp.decrypt({
-      message,
-      decryptionKeys: choice.keys,
-      verificationKeys,
-      format: 'binary',
-      date: options.date ?? new Date(),
-      // Classic SEIPDv1 messages (what GnuPG 2.2 writes) would otherwise be buffered whole; see DecryptedStream.
-      config: { allowUnauthenticatedStream: true, maxDecompressedMessageSize: options.maxPlaintextBytes },
-    });
-    for (const signature of result.signatures) signature.verified.catch(() => undefined);
-    if (options.requireSigned && result.signatures.length === 0) {
-      throw new PgpError('unsigned', 'the file is not signed, and this account requires signed files: sign it with the key registered for the account');
-    }
+    const { format, choice, verificationKeys, result } = await startDecryption(source, options);
     const data = result.data.getReader();
     reader = data;
     let bytes = 0;
-    for (;;) {
-      const { done, value } = await data.read();
-      if (done) break;
-      bytes += value.length;
-      if (bytes > options.maxPlaintextBytes) throw tooLarge(options.maxPlaintextBytes);
-      yield value;
+    for (let next = await data.read(); !next.done; next = await data.read()) {
+      bytes += next.value.length;
+      if (bytes > limit) throw tooLarge(limit);
+      yield next.value;
     }
     const signer = await checkSignatures(result.signatures, verificationKeys, options.requireSigned ?? false);
     report({ format, decryptedWith: choice.fingerprint, signer, plaintextBytes: bytes });
@@ -116,8 +120,8 @@ async function* plaintextChunks(input: ByteInput, pending: Promise<DecryptStream
 
 /**
  * Decrypts an OpenPGP message (armored or binary, compressed or not) as a stream: memory stays flat whatever
- * the size. `options` may still be on their way (keys, the account's policy). Every problem surfaces as an error of `plaintext` (and a rejection of `outcome`): a PgpError naming
- * the cause, or the input stream's own error.
+ * the size. `options` may still be on their way (keys, the account's policy). Every problem surfaces as an
+ * error of `plaintext` (and a rejection of `outcome`): a PgpError naming the cause, or the input's own error.
  */
 export function decryptStream(input: ByteInput, options: DecryptStreamOptions | Promise<DecryptStreamOptions>): DecryptedStream {
   const pending = Promise.resolve(options);

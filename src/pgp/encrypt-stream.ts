@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
-import { ByteSource, readChunkBytes, type ByteInput } from './byte-source.ts';
+import { ByteSource, defaultPieceBytes, readChunkBytes, type ByteInput } from './byte-source.ts';
 
 export const compressions = ['none', 'zip', 'zlib'] as const;
 export type Compression = (typeof compressions)[number];
@@ -17,7 +17,7 @@ export interface EncryptStreamOptions {
   /** File name recorded in the literal data packet. */
   filename?: string;
   date?: Date;
-  /** Size of the pieces openpgp works on (default 32 KiB; see byte-source.ts). */
+  /** Size of the pieces openpgp works on (default 16 KiB; see byte-source.ts). */
   pieceBytes?: number;
 }
 
@@ -32,7 +32,7 @@ async function* ciphertextChunks(input: ByteInput, pending: Promise<EncryptStrea
   let reader: ReadableStreamDefaultReader<Uint8Array | string> | undefined;
   try {
     const options = await pending;
-    const message = await openpgp.createMessage({ binary: source.web(options.pieceBytes), format: 'binary', ...(options.filename ? { filename: options.filename } : {}) });
+    const message = await openpgp.createMessage({ binary: source.web(options.pieceBytes ?? defaultPieceBytes.encrypt), format: 'binary', ...(options.filename ? { filename: options.filename } : {}) });
     const settings = {
       message,
       encryptionKeys: options.recipientKey,

@@ -7,6 +7,7 @@ export { openPgpService, type PgpService, type PgpServiceDeps, type PgpSettings,
 export { decryptStream, type DecryptStreamOptions, type DecryptedStream, type DecryptOutcome } from './decrypt-stream.ts';
 export { encryptStream, compressions, type Compression, type EncryptStreamOptions } from './encrypt-stream.ts';
 export { openInputFile, readChunkBytes, type ByteInput } from './byte-source.ts';
+export { looksLikePgp, pgpFileNamePattern, sniffBytes, type MessageFormat } from './message-format.ts';
 export type { SignerFacts } from './signatures.ts';
 export { normalizeFingerprint, type KeyRing, type PublishedKey, type WorkgateKeyInfo } from './key-ring.ts';
 export { workgateKeyTypes, type WorkgateKeyType } from './key-material.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { detectFormat } from './message-format.ts';
+import { detectFormat, looksLikePgp, pgpFileNamePattern } from './message-format.ts';
 import { classifyMessageError, isPgpError, type PgpReason } from './pgp.errors.ts';
 
 const refusedAs = (reason: PgpReason, message?: RegExp) => (error: unknown) => {
@@ -27,6 +27,19 @@ describe('detectFormat', () => {
     assert.throws(() => detectFormat(Buffer.from([0xcb, 0x01])), refusedAs('not_encrypted'));
     assert.throws(() => detectFormat(Buffer.from('User Name,First Name\njdoe,John\n')), refusedAs('not_pgp', /plain text/));
     assert.throws(() => detectFormat(Buffer.from([0x50, 0x4b, 0x03, 0x04])), refusedAs('not_pgp'));
+  });
+});
+
+describe('looksLikePgp', () => {
+  it('says which files the feed pipeline should hand to decrypt', () => {
+    assert.equal(looksLikePgp(Buffer.from('-----BEGIN PGP MESSAGE-----\n')), true);
+    assert.equal(looksLikePgp(Buffer.from('-----BEGIN PGP SIGNED MESSAGE-----\n')), true);
+    assert.equal(looksLikePgp(Buffer.from([0x85, 0x01])), true);
+    assert.equal(looksLikePgp(Buffer.from([0xa3, 0x01])), true);
+    assert.equal(looksLikePgp(Buffer.from('User Name,First Name\n')), false);
+    assert.equal(looksLikePgp(Buffer.from([0xef, 0xbb, 0xbf, 0x41])), false);
+    assert.equal(looksLikePgp(Buffer.from('Émployé,Code\nÉ,1\n')), false, 'UTF-8 text whose first byte looks like a packet');
+    assert.ok(pgpFileNamePattern.test('MasterData_1_x.csv.PGP') && !pgpFileNamePattern.test('x.csv'));
   });
 });
 

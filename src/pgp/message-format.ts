@@ -53,3 +53,35 @@ export function detectFormat(head: Uint8Array): MessageFormat {
   const printable = /^[\t\n\r -~]{16}/.test(text) || /^[\t\n\r -~]+$/.test(text);
   throw notPgp(printable ? 'it starts with plain text (was it uploaded unencrypted?)' : 'it starts with neither an OpenPGP packet nor "-----BEGIN PGP MESSAGE-----"');
 }
+
+/** File names that announce an OpenPGP message (DESIGN "A file's way", step 3). */
+export const pgpFileNamePattern = /\.(?:pgp|gpg|asc)$/i;
+
+/**
+ * Whether a file's first bytes (up to sniffBytes) look like OpenPGP, encrypted or not, so the feed pipeline
+ * decrypts it (and decrypt then says precisely what is wrong, e.g. a signed but unencrypted message).
+ */
+export function looksLikePgp(head: Uint8Array): boolean {
+  if (leadingText(head).startsWith('-----BEGIN PGP ')) return true;
+  const first = head[0] ?? 0;
+  if ((first & 0x80) === 0 || isText(head)) return false;
+  const tag = packetTag(first);
+  return encryptedStartTags.has(tag) || plainStartTags.has(tag);
+}
+
+const isControl = (code: number) => (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
+
+/** UTF-8 text without control characters (a CSV starting with "É" has a first byte that looks like a packet). */
+function isText(head: Uint8Array): boolean {
+  const sample = head.subarray(0, Math.min(head.length, 256));
+  // A multi-byte character cut at the end of the sample is not a reason to call it binary.
+  for (let cut = 0; cut <= 3 && cut < sample.length; cut += 1) {
+    try {
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, sample.length - cut));
+      return ![...text].some((c) => isControl(c.charCodeAt(0)));
+    } catch {
+      // try a shorter sample
+    }
+  }
+  return false;
+}

@@ -5,6 +5,7 @@ import { createCoreService } from './core/index.ts';
 import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
 import { createAuthService } from './http/auth/index.ts';
 import { buildHttpApp } from './http/server.ts';
+import { createSsoService } from './http/sso/index.ts';
 import { openPgpService, type FindAccountId, type PgpService } from './pgp/index.ts';
 import { createFileStore } from './storage/index.ts';
 import { createOutbox, createSyncService } from './sync/index.ts';
@@ -77,8 +78,17 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
   let http: FastifyInstance | undefined;
   let httpUrl: string | undefined;
   if (config.roles.includes('http')) {
-    http = await buildHttpApp({ db, log, core, auth, workforce, sync, pgp, transfer, sftp: sftpAdmin, runs, rateLimit: config.rateLimit, trustProxy: config.trustProxy });
+    const sso = createSsoService({
+      db,
+      clock,
+      log: log.child({ module: 'sso' }),
+      core,
+      workforce,
+      settings: { publicUrl: () => config.publicUrl ?? localUrl(httpUrl, config.httpPort), session: config.sso, clockSkewSeconds: config.sso.clockSkewSeconds },
+    });
+    http = await buildHttpApp({ db, log, core, auth, workforce, sync, pgp, transfer, sftp: sftpAdmin, runs, sso, rateLimit: config.rateLimit, trustProxy: config.trustProxy });
     httpUrl = await http.listen({ host: config.host, port: config.httpPort });
+    if (!config.publicUrl) log.warn({ url: localUrl(httpUrl, config.httpPort) }, 'WORKGATE_PUBLIC_URL is not set: sign-in works only from this machine');
     log.info({ url: httpUrl, database: db.adapter.name }, 'http role listening');
   }
   let sweeper: NodeJS.Timeout | undefined;
@@ -127,4 +137,10 @@ async function openPgp(config: Config, db: Db, log: Logger, clock: () => Date): 
     await db.close();
     throw error;
   }
+}
+
+/** Without WORKGATE_PUBLIC_URL: this machine's loopback address and the port the http role listens on. */
+function localUrl(httpUrl: string | undefined, port: number): string {
+  const listening = httpUrl ? Number(new URL(httpUrl).port) : port;
+  return `http://127.0.0.1:${listening || port}`;
 }

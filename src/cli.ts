@@ -3,6 +3,7 @@ import { findTransferAccountId, startWorkgate } from './app.ts';
 import { ConfigError, loadConfig, parseRoles, type Config } from './config.ts';
 import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
 import { createAuthService, isScope, scopes } from './http/auth/index.ts';
+import { registerSsoCommands } from './http/sso/index.ts';
 import { createLogger } from './log.ts';
 import { openPgpService, registerPgpCommands } from './pgp/index.ts';
 import { registerFeedsCommands } from './feeds/index.ts';
@@ -108,6 +109,35 @@ clients
       }
     });
   });
+clients
+  .command('rotate-secret <client-id>')
+  .description('a new secret, printed once; the old one and the tokens issued with it stop working')
+  .action(async (clientId: string) => {
+    await withDatabase(async (db) => {
+      const auth = createAuthService({ db, clock: () => new Date(), log: createLogger('warn') });
+      const rotated = await auth.rotateOAuthClientSecret(clientId);
+      console.log(`client_id:     ${rotated.clientId}\nclient_secret: ${rotated.clientSecret}\n(the secret is shown only now)`);
+    });
+  });
+clients
+  .command('set-scopes <client-id>')
+  .description("replace a client's scopes (tokens already issued keep at most the new ones)")
+  .requiredOption('--scopes <list>', `space- or comma-separated: ${scopes.join(' ')}`, scopeList)
+  .action(async (clientId: string, options: { scopes: string[] }) => {
+    await withDatabase(async (db) => {
+      await createAuthService({ db, clock: () => new Date(), log: createLogger('warn') }).setOAuthClientScopes(clientId, options.scopes);
+      console.log(`${clientId}: ${options.scopes.join(' ')}`);
+    });
+  });
+clients
+  .command('disable <client-id>')
+  .description('disable a client and revoke its tokens')
+  .action(async (clientId: string) => {
+    await withDatabase(async (db) => {
+      await createAuthService({ db, clock: () => new Date(), log: createLogger('warn') }).disableOAuthClient(clientId);
+      console.log(`${clientId} disabled; its tokens are revoked`);
+    });
+  });
 
 const apiKeys = program.command('api-keys').description('legacy X-COUPA-API-KEY keys');
 apiKeys
@@ -126,6 +156,8 @@ apiKeys
 registerHostKeysCommand(registerAccountsCommands(program, withDatabase), config);
 
 registerSyncCommands(program, withDatabase);
+
+registerSsoCommands(program, withDatabase);
 
 // PGP commands print keys and data on stdout, so their log lines go to stderr.
 registerPgpCommands(program, {

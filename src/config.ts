@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { providerUrlProblem } from './http/sso/urls.ts';
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 
@@ -40,6 +41,14 @@ const envSchema = z.object({
   WORKGATE_FULL_FEED_HOLD_PERCENT: z.coerce.number().min(0).max(100).default(20),
   WORKGATE_FEED_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   WORKGATE_PGP_MAX_PLAINTEXT_BYTES: z.coerce.number().int().min(1024).max(2 ** 50).default(10 * 2 ** 30),
+  WORKGATE_PUBLIC_URL: z
+    .string()
+    .max(2048)
+    .refine((v) => providerUrlProblem(v) === undefined && new URL(v).pathname === '/', { message: 'must be an https URL without a path (http only on 127.0.0.0/8 or ::1)' })
+    .optional(),
+  WORKGATE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  WORKGATE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  WORKGATE_SSO_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
 });
 
 export interface Config {
@@ -63,6 +72,10 @@ export interface Config {
   pgp: { passphrase: string | undefined; keyType: 'ecc' | 'rsa4096'; maxPlaintextBytes: number };
   /** Feeds: a Full file that would deactivate more than holdPercent of active records is held; the sweep finds work others left. */
   feeds: { holdPercent: number; sweepSeconds: number };
+  /** Where browsers reach Workgate (WORKGATE_PUBLIC_URL); unset: http://127.0.0.1:<port>, for trying it out on one machine. */
+  publicUrl: string | undefined;
+  /** Sign-in of people: session timeouts and the clock difference accepted from identity providers. */
+  sso: { idleSeconds: number; absoluteSeconds: number; clockSkewSeconds: number };
 }
 
 /** Variables whose values are never echoed, not even in a configuration error. */
@@ -122,6 +135,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPlaintextBytes: e.WORKGATE_PGP_MAX_PLAINTEXT_BYTES,
     },
     feeds: { holdPercent: e.WORKGATE_FULL_FEED_HOLD_PERCENT, sweepSeconds: e.WORKGATE_FEED_SWEEP_SECONDS },
+    publicUrl: e.WORKGATE_PUBLIC_URL === undefined ? undefined : new URL(e.WORKGATE_PUBLIC_URL).origin,
+    sso: {
+      idleSeconds: e.WORKGATE_SESSION_IDLE_MINUTES * 60,
+      absoluteSeconds: e.WORKGATE_SESSION_MAX_HOURS * 3600,
+      clockSkewSeconds: e.WORKGATE_SSO_CLOCK_SKEW_SECONDS,
+    },
   };
 }
 

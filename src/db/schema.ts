@@ -384,3 +384,97 @@ export interface Database {
   pgp_customer_keys: PgpCustomerKeyTable;
   pgp_account_policies: PgpAccountPolicyTable;
 }
+
+// Sign-in of people (src/http/sso/), migration 0007.
+
+export interface SsoProviderTable {
+  id: Generated<number>;
+  name: string;
+  /** oidc | saml */
+  kind: string;
+  enabled: Bool;
+  /** JSON: the provider's settings without secrets (issuer, client id, IdP certificates, claim, fallback, ...). */
+  settings: string;
+  /** OIDC client secret; never returned by the API. */
+  secret: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  created_by: string | null;
+  updated_by: string | null;
+}
+
+/** A sign-in in progress: found by the browser's binding cookie (its SHA-256) or, for SAML, by RelayState. */
+export interface SsoLoginStateTable {
+  binding_hash: string;
+  state: string;
+  provider: string;
+  nonce: string | null;
+  code_verifier: string | null;
+  saml_request_id: string | null;
+  return_to: string;
+  /** JSON: the verified identity, once a SAML response was accepted (completed by a GET carrying the cookie). */
+  identity: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface SsoSamlAssertionTable {
+  assertion_id: string;
+  provider: string;
+  expires_at: Timestamp;
+}
+
+export interface SsoSessionTable {
+  id: Generated<number>;
+  /** SHA-256 of the cookie's token; the token itself is never stored. */
+  token_hash: string;
+  csrf_token: string;
+  provider: string | null;
+  subject: string | null;
+  core_user_id: number | null;
+  local_admin_id: number | null;
+  /** JSON: what the person may reach, re-evaluated every minute. */
+  access: string;
+  /** OIDC: for RP-initiated logout (id_token_hint). */
+  id_token: string | null;
+  address: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  access_checked_at: Timestamp;
+  /** Absolute end; the idle end is last_seen_at plus the idle timeout. */
+  expires_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+export interface SsoLocalAdminTable {
+  id: Generated<number>;
+  login: string;
+  password_hash: string;
+  disabled: Bool;
+  last_login_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SsoAuditEventTable {
+  id: Generated<number>;
+  at: Timestamp;
+  event: string;
+  /** success | refused | failure */
+  outcome: string;
+  provider: string | null;
+  subject: string | null;
+  login: string | null;
+  address: string | null;
+  reason: string | null;
+  message: string | null;
+}
+
+export interface Database {
+  sso_providers: SsoProviderTable;
+  sso_login_states: SsoLoginStateTable;
+  sso_saml_assertions: SsoSamlAssertionTable;
+  sso_sessions: SsoSessionTable;
+  sso_local_admins: SsoLocalAdminTable;
+  sso_audit_events: SsoAuditEventTable;
+}

@@ -12,7 +12,8 @@ import { renderError } from './api/render/errors.ts';
 import { negotiateFormat } from './api/render/format.ts';
 import { coreResources, registerCoreApi } from './api/resources/core.resources.ts';
 import { contentTypes } from './api/respond.ts';
-import { authPlugin, oauthRoutes, type AuthService } from './auth/index.ts';
+import { authPlugin, oauthRoutes, registerOAuthClientRoutes, type AuthService } from './auth/index.ts';
+import { createSessionAuthenticator, registerSsoApi, ssoRoutes, type SsoService } from './sso/index.ts';
 import { registerBodyParsers } from './body-parsers.ts';
 import { registerSyncAdminApi } from './admin/sync.routes.ts';
 import { registerCcwApi } from './api/ccw/ccw.routes.ts';
@@ -40,6 +41,8 @@ export interface HttpAppDeps {
   sftp?: SftpAdminView;
   /** The feed pipeline's records: /api/data_file_sources. */
   runs?: RunsRoutesOptions;
+  /** Sign-in of people: /auth/..., GET /api/me, browser sessions on /api, the identity-provider admin API. */
+  sso?: SsoService;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -92,9 +95,13 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   const resources = coreResources(deps.core);
   registerOpenApi(app, resources);
   if (deps.pgp) pgpPublicRoutes(app, deps.pgp);
+  if (deps.sso) await app.register(ssoRoutes, { sso: deps.sso });
   await app.register(async (api) => {
-    await api.register(authPlugin, { auth: deps.auth, rateLimit: deps.rateLimit, ...(deps.clock ? { clock: deps.clock } : {}) });
+    const sessions = deps.sso ? { sessions: createSessionAuthenticator(deps.sso) } : {};
+    await api.register(authPlugin, { auth: deps.auth, rateLimit: deps.rateLimit, ...sessions, ...(deps.clock ? { clock: deps.clock } : {}) });
     registerCoreApi(api, deps.core, resources);
+    registerOAuthClientRoutes(api, deps.auth);
+    if (deps.sso) registerSsoApi(api, deps.sso);
     if (deps.workforce && deps.sync) {
       registerCcwApi(api, { workforce: deps.workforce, sync: deps.sync });
       registerSyncAdminApi(api, deps.sync);

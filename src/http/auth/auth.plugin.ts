@@ -21,7 +21,14 @@ export interface AuthHookOptions {
   clock?: () => Date;
   /** Share one limiter between scopes; by default each registration makes its own from rateLimit. */
   limiter?: RateLimiter;
+  /**
+   * Browser sessions: asked only when the request carries neither header. Returns the session's principal, null
+   * when there is no session cookie, or throws (ended session, missing CSRF token).
+   */
+  sessions?: SessionAuthenticator;
 }
+
+export type SessionAuthenticator = (request: FastifyRequest) => Promise<Principal | null>;
 
 export type RequestHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
@@ -68,7 +75,7 @@ export function createAuthHooks(options: AuthHookOptions): { authenticate: Reque
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const credential = readCredential(request.headers);
-    const principal = await lookUp(credential);
+    const principal = credential.kind === 'none' && options.sessions ? await options.sessions(request) : await lookUp(credential);
     if (!principal) throw unauthorized(reply, credential);
     request.principal = principal;
   }

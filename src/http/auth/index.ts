@@ -12,8 +12,10 @@ export { adminApiKeyName, type ApiKeyInfo } from './api-keys.ts';
 export { tokenLifetimeSeconds, type ClientCredentials, type IssuedToken, type OAuthClientInfo } from './oauth-clients.ts';
 export { OAuthError, type OAuthErrorCode } from './oauth.errors.ts';
 export { createRateLimiter, type RateDecision, type RateLimiter, type RateLimitSettings } from './rate-limiter.ts';
-export { authPlugin, createAuthHooks, requireScope, type AuthHookOptions, type RequestHook } from './auth.plugin.ts';
+export { authPlugin, createAuthHooks, requireScope, type AuthHookOptions, type RequestHook, type SessionAuthenticator } from './auth.plugin.ts';
 export { oauthRoutes, type OAuthRoutesOptions } from './oauth.routes.ts';
+export { hashSecret, verifySecret } from './secrets.ts';
+export { registerOAuthClientRoutes, presentClient } from './clients.routes.ts';
 
 /**
  * pino `redact` paths that keep credentials out of logs, wherever a request, its headers or a token request

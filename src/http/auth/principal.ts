@@ -4,10 +4,10 @@ import type { AuthRepo } from './auth.repo.ts';
 import { isScope, type Scope } from './scopes.ts';
 import type { TtlCache } from './ttl-cache.ts';
 
-/** Who is calling: a legacy API key or an OAuth client holding a token. */
+/** Who is calling: a legacy API key, an OAuth client holding a token, or a signed-in person's browser session. */
 export interface Principal {
-  kind: 'api-key' | 'oauth-client';
-  /** API key: its row id; OAuth client: its client_id. */
+  kind: 'api-key' | 'oauth-client' | 'session';
+  /** API key: its row id; OAuth client: its client_id; session: its row id. */
   id: string;
   name: string;
   scopes: ReadonlySet<Scope>;

@@ -35,7 +35,7 @@ export interface Access {
   scopes: Scope[];
 }
 
-/** The console's: the admin and Core APIs. */
+/** The console's: the admin and Core APIs, and the Workforce API for the console's Workforce settings (designation, segment names, roles). */
 export const consoleScopes: readonly Scope[] = [
   'core.user.read',
   'core.user.write',
@@ -44,6 +44,8 @@ export const consoleScopes: readonly Scope[] = [
   'core.common.read',
   'core.integration.read',
   'core.integration.write',
+  'workforce.read',
+  'workforce.write',
   'workgate.admin',
 ];
 /** Workforce role whose holders may also write through the Workforce API (roles of users, settings). */

@@ -14,7 +14,7 @@ import { createTransferAccounts } from './transfer/index.ts';
 import { createSftpAdminView, startSftpRole, type SftpRole } from './transfer/sftp/index.ts';
 import { createWorkforceService } from './workforce/index.ts';
 import { startUserImport } from './core/index.ts';
-import { coreLayouts, createFeeds, feedAccountsFrom, feedFilesFrom, feedPgpFrom, type Run } from './feeds/index.ts';
+import { coreLayouts, createFeeds, feedAccountsFrom, feedFilesFrom, feedPgpFrom, workforceLayouts, type Run } from './feeds/index.ts';
 import { createInProcessQueue, createPgBossQueue } from './jobs/index.ts';
 import type { Logger } from './log.ts';
 
@@ -64,7 +64,10 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
     files: feedFilesFrom(files, files.store),
     accounts: feedAccountsFrom(transfer),
     pgp: feedPgpFrom(pgp),
-    layouts: coreLayouts({ core, startUserImport: (trx, options) => startUserImport({ db, clock, outbox }, trx, options) }),
+    layouts: [
+      ...coreLayouts({ core, startUserImport: (trx, options) => startUserImport({ db, clock, outbox }, trx, options) }),
+      ...workforceLayouts({ workforce }),
+    ],
     holdPercent: config.feeds.holdPercent,
     onCommitted: () => outbox.committed(),
   });

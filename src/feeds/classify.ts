@@ -4,7 +4,10 @@ import type { Layout } from './layouts/layout.ts';
 
 const dataExtensions = /\.(csv|txt)(\.(pgp|gpg|asc))?$/i;
 
-/** Folder + name -> layout. Core folders hold one layout each; in /Incoming/CCW the name says which. */
+/**
+ * Folder + name -> layout (bound to that one file when its name carries parameters, like a slot).
+ * Core folders hold one layout each; in /Incoming/CCW the name says which.
+ */
 export function classify(layouts: readonly Layout[], folder: FeedFolder, fileName: string): Layout {
   const candidates = layouts.filter((layout) => layout.folder === folder);
   if (candidates.length === 0) throw new FeedFileError(`no file layout is served in /Incoming/${folder} yet`);
@@ -13,8 +16,8 @@ export function classify(layouts: readonly Layout[], folder: FeedFolder, fileNam
   }
   const layout = candidates.find((l) => l.matches(fileName));
   if (!layout) {
-    const expected = candidates.map((l) => l.title).join(', ');
+    const expected = candidates.map((l) => l.fileNames ?? l.title).join(', ');
     throw new FeedFileError(`the name "${fileName}" does not say which layout it is; names in /Incoming/${folder} start with one of: ${expected}`);
   }
-  return layout;
+  return layout.forFile?.(fileName) ?? layout;
 }

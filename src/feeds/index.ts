@@ -4,7 +4,7 @@
  */
 export { createFeeds, FOLDER_JOB, type Feeds, type FeedsDeps } from './feeds.service.ts';
 export { feedAccountsFrom, feedFilesFrom, feedPgpFrom } from './adapters.ts';
-export { coreLayouts, type CoreLayoutDeps } from './layouts/registry.ts';
+export { coreLayouts, workforceLayouts, type CoreLayoutDeps, type WorkforceLayoutDeps } from './layouts/registry.ts';
 export type { Layout, LayoutImport, LayoutRow, FeedCounts, FeedOutcome, ColumnSpec, ImportContext } from './layouts/layout.ts';
 export type { FeedAccounts, FeedFiles, FeedPgp, FeedSourceFile } from './feed-ports.ts';
 export { runsRoutes, type RunsRoutesOptions } from './runs.routes.ts';

@@ -5,18 +5,21 @@ import path from 'node:path';
 import { createCoreService, noOutbox, startUserImport, type CoreService } from '../../src/core/index.ts';
 import { feedAccountsFrom, feedFilesFrom } from '../../src/feeds/adapters.ts';
 import { createFeeds, type Feeds } from '../../src/feeds/feeds.service.ts';
-import { coreLayouts } from '../../src/feeds/layouts/registry.ts';
+import { coreLayouts, workforceLayouts } from '../../src/feeds/layouts/registry.ts';
 import type { Run } from '../../src/feeds/runs.repo.ts';
 import { createInProcessQueue } from '../../src/jobs/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { createFileStore, type FileStore } from '../../src/storage/index.ts';
 import { createReceivedFiles, type ReceivedFiles } from '../../src/transfer/files/received-files.ts';
 import { createTransferAccounts, type FeedFolder } from '../../src/transfer/index.ts';
+import { createWorkforceService, type WorkforceService } from '../../src/workforce/index.ts';
 import type { DialectUnderTest, TestDatabase } from './databases.ts';
 
 export interface FeedHarness {
   database: TestDatabase;
   core: CoreService;
+  /** Workforce over the same database (its chart designation, segment values, work locations). */
+  workforce: WorkforceService;
   feeds: Feeds;
   store: FileStore;
   received: ReceivedFiles;
@@ -42,6 +45,7 @@ export async function startFeedHarness(dialect: DialectUnderTest, options: { hol
   const accounts = createTransferAccounts({ db, clock, log });
   const { account } = await accounts.create({ username: 'acme', password: 'correct horse battery staple' }, 'test');
   const core = createCoreService({ db, clock });
+  const workforce = createWorkforceService({ db, clock, roleNames: [] });
   const queue = createInProcessQueue(log);
   const feeds = createFeeds({
     db,
@@ -50,7 +54,10 @@ export async function startFeedHarness(dialect: DialectUnderTest, options: { hol
     queue,
     files: feedFilesFrom(received, store),
     accounts: feedAccountsFrom(accounts),
-    layouts: coreLayouts({ core, startUserImport: (trx, opts) => startUserImport({ db, clock, outbox: noOutbox }, trx, opts) }),
+    layouts: [
+      ...coreLayouts({ core, startUserImport: (trx, opts) => startUserImport({ db, clock, outbox: noOutbox }, trx, opts) }),
+      ...workforceLayouts({ workforce }),
+    ],
     holdPercent: options.holdPercent ?? 20,
   });
   received.onFileReceived((file) => feeds.fileReceived(file).then(() => undefined));
@@ -88,6 +95,7 @@ export async function startFeedHarness(dialect: DialectUnderTest, options: { hol
   return {
     database,
     core,
+    workforce,
     feeds,
     store,
     received,

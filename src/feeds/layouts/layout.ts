@@ -83,6 +83,10 @@ export interface Layout {
   folder: FeedFolder;
   /** Does a file of this name in this folder have this layout? */
   matches(fileName: string): boolean;
+  /** How names of this layout's files start (e.g. `MasterData_<slot>_...`), told when a name matches no layout. */
+  fileNames?: string;
+  /** The layout of one file, for a layout whose names carry parameters (a Master Data file's slot); classify asks it. */
+  forFile?(fileName: string): Layout;
   delimiters: readonly Delimiter[];
   /** Status column values: Core files say active/inactive, Workforce files 1/0. */
   status: { active: readonly string[]; inactive: readonly string[] };

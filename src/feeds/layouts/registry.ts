@@ -1,6 +1,11 @@
 import type { CoreService } from '../../core/index.ts';
+import type { WorkforceService } from '../../workforce/index.ts';
 import type { Layout } from './layout.ts';
 import { usersLayout, type StartUserImport } from './core-users.ts';
+import { masterDataLayout } from './ccw-master-data.ts';
+import { cwExternalReferenceLayout, standaloneUserLayout } from './ccw-refused.ts';
+import { relationshipsLayout } from './ccw-relationships.ts';
+import { workLocationsLayout } from './ccw-work-locations.ts';
 
 export interface CoreLayoutDeps {
   core: CoreService;
@@ -10,4 +15,14 @@ export interface CoreLayoutDeps {
 /** Every Core layout, one declaration each (reference/file-formats.md). */
 export function coreLayouts(deps: CoreLayoutDeps): Layout[] {
   return [usersLayout(deps.startUserImport)];
+}
+
+export interface WorkforceLayoutDeps {
+  workforce: WorkforceService;
+}
+
+/** Every /Incoming/CCW layout, one declaration each; a file's name says which (reference/file-formats.md). */
+export function workforceLayouts(deps: WorkforceLayoutDeps): Layout[] {
+  const { workforce } = deps;
+  return [masterDataLayout(workforce), relationshipsLayout(workforce), workLocationsLayout(workforce), standaloneUserLayout, cwExternalReferenceLayout];
 }

@@ -177,7 +177,7 @@ function toPlannedRow<R, I extends object>(row: LayoutRow, target: RowTarget<R, 
 }
 
 /** A key that appears on several rows of one file makes every one of those rows an error. */
-function flagRepeatedKeys(rows: ReadonlyArray<PlannedRow<unknown, object>>): void {
+export function flagRepeatedKeys(rows: ReadonlyArray<PlannedRow<unknown, object>>): void {
   const byIdentity = new Map<string, Array<PlannedRow<unknown, object>>>();
   for (const row of rows) {
     if (!row.key) continue;

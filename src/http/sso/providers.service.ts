@@ -63,6 +63,15 @@ function checkSecret(value: string | undefined): string {
   return value!;
 }
 
+/** The provider must answer discovery before it is saved; its failure is the issuer's validation error. */
+async function probed(deps: ProvidersDeps, settings: OidcSettings): Promise<void> {
+  try {
+    await deps.probeOidc(settings);
+  } catch (error) {
+    invalid('issuer', error instanceof Error ? error.message : String(error));
+  }
+}
+
 export function presentInfo(provider: Provider): ProviderInfo {
   const { clientSecret: _secret, ...info } = provider;
   return info;
@@ -140,7 +149,7 @@ export function createProvidersService(deps: ProvidersDeps) {
       const name = checkName(input.name);
       const settings = oidcSettings(input, undefined, checkClaim(input.claim, 'sub'), checkFallback(input.fallback));
       const secret = checkSecret(input.clientSecret);
-      await deps.probeOidc(settings);
+      await probed(deps, settings);
       return insert(name, settings, secret, actor);
     },
 
@@ -158,7 +167,7 @@ export function createProvidersService(deps: ProvidersDeps) {
       if (current.settings.kind === 'oidc') {
         const settings = oidcSettings(changes, current.settings, claim, fallback);
         if (changes.clientSecret !== undefined) secret = checkSecret(changes.clientSecret);
-        if (settings.issuer !== current.settings.issuer) await deps.probeOidc(settings);
+        if (settings.issuer !== current.settings.issuer) await probed(deps, settings);
         await repo.update(name, { enabled: changes.enabled ?? current.enabled, settings, secret }, actor, now());
       } else {
         const settings = await samlSettings(changes, current.settings, claim, fallback);

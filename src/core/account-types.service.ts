@@ -6,6 +6,7 @@ import type { ListQuery } from '../query/types.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { createdColumns, presentColumns, toAudit, updatedColumns, type Audit } from './audit.ts';
 import type { OutboxPort } from './outbox.port.ts';
+import { inTransaction, slices } from './transaction.ts';
 import { accountTypeQuerySchema } from './query-schemas.ts';
 import type { Actor } from './users/user.types.ts';
 import { clean, Problems } from './validation.ts';
@@ -56,8 +57,9 @@ export function createAccountTypesService(deps: { db: Db; clock: () => Date; out
     return (await hydrate(db, [row]))[0]!;
   }
 
-  async function create(input: AccountTypeInput, actor: Actor): Promise<AccountType> {
-    const chart = await kysely.transaction().execute(async (trx) => {
+  /** `db`: the caller's transaction (a feed's), used instead of a transaction of its own. */
+  async function create(input: AccountTypeInput, actor: Actor, db?: Kysely<Database>): Promise<AccountType> {
+    return inTransaction(kysely, db, deps.outbox, async (trx) => {
       const { columns, segments } = await prepare(trx, input, null);
       const { id } = await trx
         .insertInto('core_account_types')
@@ -68,17 +70,41 @@ export function createAccountTypesService(deps: { db: Db; clock: () => Date; out
       await deps.outbox.recordMany(trx, [{ entity: 'account-type', entityId: id, kind: 'created' }]);
       return get(id, trx);
     });
-    deps.outbox.committed();
-    return chart;
+  }
+
+  /** Ids of the active charts of accounts (a Full feed's scope is all of them). */
+  async function activeIds(_scope: 'all', db: Kysely<Database> = kysely): Promise<number[]> {
+    const rows = await db.selectFrom('core_account_types').select('id').where('active', '=', true).orderBy('id').execute();
+    return rows.map((r) => r.id);
   }
 
   return {
     get,
     create,
+    activeIds,
 
-    async find(key: AccountTypeKey): Promise<AccountType | undefined> {
-      const row = await findRow(kysely, key);
-      return row ? (await hydrate(kysely, [row]))[0] : undefined;
+    async find(key: AccountTypeKey, db: Kysely<Database> = kysely): Promise<AccountType | undefined> {
+      const row = await findRow(db, key);
+      return row ? (await hydrate(db, [row]))[0] : undefined;
+    },
+
+    /**
+     * Full feed: deactivates (never deletes) the active charts of accounts not in `keepIds`, recording an
+     * outbox event for each; returns their names.
+     */
+    async deactivateMissing(keepIds: readonly number[], scope: 'all', actor: Actor, db?: Kysely<Database>): Promise<string[]> {
+      return inTransaction(kysely, db, deps.outbox, async (trx) => {
+        const keep = new Set(keepIds);
+        const missing = (await activeIds(scope, trx)).filter((id) => !keep.has(id));
+        const names: string[] = [];
+        for (const ids of slices(missing)) {
+          await trx.updateTable('core_account_types').set({ active: false, ...updatedColumns(actor, deps.clock) }).where('id', 'in', ids).execute();
+          await deps.outbox.recordMany(trx, ids.map((id) => ({ entity: 'account-type' as const, entityId: id, kind: 'updated' as const })));
+          const rows = await trx.selectFrom('core_account_types').select('name').where('id', 'in', ids).orderBy('id').execute();
+          names.push(...rows.map((r) => r.name));
+        }
+        return names;
+      });
     },
 
     async list(query: ListQuery): Promise<AccountType[]> {
@@ -91,8 +117,8 @@ export function createAccountTypesService(deps: { db: Db; clock: () => Date; out
       return hydrate(kysely, rows as Row[]);
     },
 
-    async update(id: number, input: AccountTypeInput, actor: Actor): Promise<AccountType> {
-      const chart = await kysely.transaction().execute(async (trx) => {
+    async update(id: number, input: AccountTypeInput, actor: Actor, db?: Kysely<Database>): Promise<AccountType> {
+      return inTransaction(kysely, db, deps.outbox, async (trx) => {
         const existing = await trx.selectFrom('core_account_types').selectAll().where('id', '=', id).executeTakeFirst();
         if (!existing) throw new NotFoundError('account-type', id);
         const { columns, segments } = await prepare(trx, input, existing);
@@ -105,8 +131,6 @@ export function createAccountTypesService(deps: { db: Db; clock: () => Date; out
         await deps.outbox.recordMany(trx, [{ entity: 'account-type', entityId: id, kind: 'updated' }]);
         return get(id, trx);
       });
-      deps.outbox.committed();
-      return chart;
     },
 
     /** Clones a chart of accounts' definition (not its accounts) under a new name. */
@@ -153,8 +177,10 @@ async function freeCopyName(db: Kysely<Database>, name: string): Promise<string>
 }
 
 async function prepare(db: Kysely<Database>, raw: AccountTypeInput, existing: Row | null) {
-  const input = { ...raw, name: clean(raw.name) ?? undefined, currency: clean(raw.currency)?.toUpperCase() ?? undefined };
-  if ('name' in raw && input.name === undefined) input.name = '';
+  // Only the fields given: an update without name or currency keeps them (a blank one is an error).
+  const input: AccountTypeInput = { ...raw };
+  if ('name' in raw) input.name = clean(raw.name) ?? '';
+  if ('currency' in raw) input.currency = clean(raw.currency)?.toUpperCase() ?? '';
   const problems = new Problems('account-type');
   const name = 'name' in raw ? input.name : existing?.name;
   const currency = 'currency' in raw ? input.currency : existing?.currency;

@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { findRow as findAccountTypeRow, MAX_SEGMENTS, type AccountTypeKey } from './account-types.service.ts';
 import { createdColumns, presentColumns, toAudit, updatedColumns, type Audit } from './audit.ts';
 import type { OutboxPort } from './outbox.port.ts';
+import { inTransaction, slices } from './transaction.ts';
 import { accountQuerySchema } from './query-schemas.ts';
 import type { Actor } from './users/user.types.ts';
 import { clean, Problems } from './validation.ts';
@@ -49,13 +50,30 @@ export function accountCode(segments: string[]): string {
   return segments.join('-');
 }
 
+/** An account by its identity: its chart of accounts and its code (the segments joined with `-`). */
+export interface AccountKey {
+  accountType: AccountTypeKey;
+  code: string;
+}
+
+/** Which accounts a Full feed covers: those of the charts of accounts present in the file. */
+export interface AccountScope {
+  accountTypeIds: readonly number[];
+}
+
 export function createAccountsService(deps: { db: Db; clock: () => Date; outbox: OutboxPort }) {
   const { kysely, adapter } = deps.db;
 
-  async function committed<T>(work: Promise<T>): Promise<T> {
-    const result = await work;
-    deps.outbox.committed();
-    return result;
+  async function activeIds(scope: AccountScope, db: Kysely<Database> = kysely): Promise<number[]> {
+    if (scope.accountTypeIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('core_accounts')
+      .select('id')
+      .where('active', '=', true)
+      .where('account_type_id', 'in', [...scope.accountTypeIds])
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   async function get(id: number, db: Kysely<Database> = kysely): Promise<Account> {
@@ -66,15 +84,45 @@ export function createAccountsService(deps: { db: Db; clock: () => Date; outbox:
 
   return {
     get,
+    /** Ids of the active accounts in the scope's charts of accounts. */
+    activeIds,
+
+    async find(key: AccountKey, db: Kysely<Database> = kysely): Promise<Account | undefined> {
+      const chart = await findAccountTypeRow(db, key.accountType);
+      if (!chart) return undefined;
+      const row = await db.selectFrom('core_accounts').selectAll().where('account_type_id', '=', chart.id).where('code', '=', key.code).executeTakeFirst();
+      return row ? (await hydrate(db, [row]))[0] : undefined;
+    },
+
+    /**
+     * Full feed: deactivates (never deletes) the active accounts of the scope's charts not in `keepIds`,
+     * recording an outbox event for each; returns their keys.
+     */
+    async deactivateMissing(keepIds: readonly number[], scope: AccountScope, actor: Actor, db?: Kysely<Database>): Promise<Array<{ accountType: string; code: string }>> {
+      return inTransaction(kysely, db, deps.outbox, async (trx) => {
+        const keep = new Set(keepIds);
+        const missing = (await activeIds(scope, trx)).filter((id) => !keep.has(id));
+        const keys: Array<{ accountType: string; code: string }> = [];
+        for (const ids of slices(missing)) {
+          const rows = await trx.selectFrom('core_accounts').selectAll().where('id', 'in', ids).orderBy('id').execute();
+          await trx.updateTable('core_accounts').set({ active: false, ...updatedColumns(actor, deps.clock) }).where('id', 'in', ids).execute();
+          await deps.outbox.recordMany(trx, rows.map((row) => ({ entity: 'account', entityId: row.id, kind: 'updated', detail: { previous: previousOf(row) } })));
+          const accounts = await hydrate(trx, rows);
+          keys.push(...accounts.map((a) => ({ accountType: a.accountType.name, code: a.code })));
+        }
+        return keys;
+      });
+    },
 
     async list(query: ListQuery): Promise<Account[]> {
       const rows = await applyListQuery(kysely.selectFrom('core_accounts').selectAll('core_accounts'), accountQuerySchema, query, adapter).execute();
       return hydrate(kysely, rows as Row[]);
     },
 
-    async create(input: AccountInput, actor: Actor): Promise<Account> {
+    /** `db`: the caller's transaction (a feed's), used instead of a transaction of its own. */
+    async create(input: AccountInput, actor: Actor, db?: Kysely<Database>): Promise<Account> {
       return guardUnique(adapter, () =>
-        committed(kysely.transaction().execute(async (trx) => {
+        inTransaction(kysely, db, deps.outbox, async (trx) => {
           const columns = await prepare(trx, input, null);
           const { id } = await trx
             .insertInto('core_accounts')
@@ -83,13 +131,13 @@ export function createAccountsService(deps: { db: Db; clock: () => Date; outbox:
             .executeTakeFirstOrThrow();
           await deps.outbox.recordMany(trx, [{ entity: 'account', entityId: id, kind: 'created' }]);
           return get(id, trx);
-        })),
+        }),
       );
     },
 
-    async update(id: number, input: AccountInput, actor: Actor): Promise<Account> {
+    async update(id: number, input: AccountInput, actor: Actor, db?: Kysely<Database>): Promise<Account> {
       return guardUnique(adapter, () =>
-        committed(kysely.transaction().execute(async (trx) => {
+        inTransaction(kysely, db, deps.outbox, async (trx) => {
           const existing = await trx.selectFrom('core_accounts').selectAll().where('id', '=', id).executeTakeFirst();
           if (!existing) throw new NotFoundError('account', id);
           const columns = await prepare(trx, input, existing);
@@ -98,10 +146,9 @@ export function createAccountsService(deps: { db: Db; clock: () => Date; outbox:
             .set({ ...columns, ...updatedColumns(actor, deps.clock) })
             .where('id', '=', id)
             .execute();
-          const previous = { accountTypeId: existing.account_type_id, segments: rowSegments(existing) };
-          await deps.outbox.recordMany(trx, [{ entity: 'account', entityId: id, kind: 'updated', detail: { previous } }]);
+          await deps.outbox.recordMany(trx, [{ entity: 'account', entityId: id, kind: 'updated', detail: { previous: previousOf(existing) } }]);
           return get(id, trx);
-        })),
+        }),
       );
     },
 
@@ -163,6 +210,11 @@ async function guardUnique<T>(adapter: Db['adapter'], work: () => Promise<T>): P
     if (!adapter.isUniqueViolation(error)) throw error;
     throw new ValidationError('account', [{ field: 'code', message: 'Code has already been taken in this chart of accounts' }]);
   }
+}
+
+/** What sync needs to hear about an account's state before a change. */
+function previousOf(row: Row): { accountTypeId: number; segments: string[] } {
+  return { accountTypeId: row.account_type_id, segments: rowSegments(row) };
 }
 
 function rowSegments(row: Row): string[] {

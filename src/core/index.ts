@@ -3,9 +3,9 @@ export type { User, UserInput, UserKey, UserRef, RoleRef, RoleKey, Money, Actor 
 export type { Role, RoleInput } from './roles.service.ts';
 export type { AccountType, AccountTypeInput, AccountTypeKey, SegmentDefinition, SegmentInput, LookupKey } from './account-types.service.ts';
 export { MAX_SEGMENTS } from './account-types.service.ts';
-export type { Account, AccountInput } from './accounts.service.ts';
+export type { Account, AccountInput, AccountKey, AccountScope } from './accounts.service.ts';
 export type { Lookup, LookupInput } from './lookups.service.ts';
-export type { LookupValue, LookupValueInput, LookupValueKey } from './lookup-values.service.ts';
+export type { LookupValue, LookupValueInput, LookupValueKey, LookupValueMatch, LookupValueRef, LookupValueScope } from './lookup-values.service.ts';
 export {
   userQuerySchema,
   roleQuerySchema,

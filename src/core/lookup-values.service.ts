@@ -8,6 +8,7 @@ import { findRow as findAccountTypeRow, type AccountTypeKey, type LookupKey } fr
 import { createdColumns, presentColumns, toAudit, updatedColumns, type Audit } from './audit.ts';
 import type { OutboxPort } from './outbox.port.ts';
 import { lookupValueQuerySchema } from './query-schemas.ts';
+import { inTransaction, slices } from './transaction.ts';
 import type { Actor } from './users/user.types.ts';
 import { clean, Problems } from './validation.ts';
 
@@ -40,6 +41,28 @@ export interface LookupValueInput {
   accountType?: AccountTypeKey | null;
 }
 
+/**
+ * A value found within its lookup: by external ref code, else by external ref num or name under a
+ * parent (given by its external ref code; null = a root value). A name is unique under its parent.
+ */
+export type LookupValueMatch = { lookup: LookupKey } & (
+  | { externalRefCode: string }
+  | { externalRefNum: string; parent: { externalRefCode: string } | null }
+  | { name: string; parent: { externalRefCode: string } | null }
+);
+
+/** Which values a Full feed covers: those of the lookups present in the file. */
+export interface LookupValueScope {
+  lookupIds: readonly number[];
+}
+
+export interface LookupValueRef {
+  lookup: string;
+  name: string;
+  externalRefNum: string | null;
+  externalRefCode: string | null;
+}
+
 type Row = Selectable<CoreLookupValueTable>;
 
 /** External ref codes are the path of external ref nums from the root, joined like account codes. */
@@ -54,9 +77,9 @@ export function createLookupValuesService(deps: { db: Db; clock: () => Date; out
     return (await hydrate(db, [row]))[0]!;
   }
 
-  async function write(id: number | null, input: LookupValueInput, actor: Actor): Promise<LookupValue> {
+  async function write(id: number | null, input: LookupValueInput, actor: Actor, db: Kysely<Database> | undefined): Promise<LookupValue> {
     try {
-      const value = await kysely.transaction().execute(async (trx) => {
+      return await inTransaction(kysely, db, deps.outbox, async (trx) => {
         const existing = id === null ? null : await trx.selectFrom('core_lookup_values').selectAll().where('id', '=', id).executeTakeFirst();
         if (id !== null && !existing) throw new NotFoundError('lookup-value', id);
         const columns = await prepare(trx, input, existing ?? null);
@@ -76,18 +99,60 @@ export function createLookupValuesService(deps: { db: Db; clock: () => Date; out
         await deps.outbox.recordMany(trx, [{ entity: 'lookup-value', entityId: newId, kind: 'created' }]);
         return get(newId, trx);
       });
-      deps.outbox.committed();
-      return value;
     } catch (error) {
       if (!adapter.isUniqueViolation(error)) throw error;
       throw new ValidationError('lookup-value', [{ field: 'name', message: 'Name or external ref code has already been taken in this lookup' }]);
     }
   }
 
+  async function activeIds(scope: LookupValueScope, db: Kysely<Database> = kysely): Promise<number[]> {
+    if (scope.lookupIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('core_lookup_values')
+      .select('id')
+      .where('active', '=', true)
+      .where('lookup_id', 'in', [...scope.lookupIds])
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   return {
     get,
-    create: (input: LookupValueInput, actor: Actor) => write(null, input, actor),
-    update: (id: number, input: LookupValueInput, actor: Actor) => write(id, input, actor),
+    /** `db`: the caller's transaction (a feed's), used instead of a transaction of its own. */
+    create: (input: LookupValueInput, actor: Actor, db?: Kysely<Database>) => write(null, input, actor, db),
+    update: (id: number, input: LookupValueInput, actor: Actor, db?: Kysely<Database>) => write(id, input, actor, db),
+    /** Ids of the active values of the scope's lookups. */
+    activeIds,
+
+    /** The value a match names; a ref num that several values under the parent share is a ValidationError. */
+    async find(match: LookupValueMatch, db: Kysely<Database> = kysely): Promise<LookupValue | undefined> {
+      const rows = await findRows(db, match);
+      if (rows.length > 1 && 'externalRefNum' in match) {
+        const message = `External ref num "${match.externalRefNum}" matches more than one value under the same parent; give the external ref code`;
+        throw new ValidationError('lookup-value', [{ field: 'external-ref-num', message }]);
+      }
+      return rows[0] ? (await hydrate(db, [rows[0]]))[0] : undefined;
+    },
+
+    /**
+     * Full feed: deactivates (never deletes) the active values of the scope's lookups not in `keepIds`,
+     * recording an outbox event for each; returns their keys.
+     */
+    async deactivateMissing(keepIds: readonly number[], scope: LookupValueScope, actor: Actor, db?: Kysely<Database>): Promise<LookupValueRef[]> {
+      return inTransaction(kysely, db, deps.outbox, async (trx) => {
+        const keep = new Set(keepIds);
+        const missing = (await activeIds(scope, trx)).filter((id) => !keep.has(id));
+        const refs: LookupValueRef[] = [];
+        for (const ids of slices(missing)) {
+          await trx.updateTable('core_lookup_values').set({ active: false, ...updatedColumns(actor, deps.clock) }).where('id', 'in', ids).execute();
+          await deps.outbox.recordMany(trx, ids.map((id) => ({ entity: 'lookup-value' as const, entityId: id, kind: 'updated' as const })));
+          const values = await hydrate(trx, await trx.selectFrom('core_lookup_values').selectAll().where('id', 'in', ids).orderBy('id').execute());
+          refs.push(...values.map((v) => ({ lookup: v.lookup.name, name: v.name, externalRefNum: v.externalRefNum, externalRefCode: v.externalRefCode })));
+        }
+        return refs;
+      });
+    },
 
     async list(query: ListQuery): Promise<LookupValue[]> {
       const rows = await applyListQuery(
@@ -121,6 +186,26 @@ export function createLookupValuesService(deps: { db: Db; clock: () => Date; out
 }
 
 export type LookupValuesService = ReturnType<typeof createLookupValuesService>;
+
+async function findRows(db: Kysely<Database>, match: LookupValueMatch): Promise<Row[]> {
+  const lookup = await resolveLookup(db, match.lookup, null, new Problems('lookup-value'));
+  if (!lookup) return [];
+  let query = db.selectFrom('core_lookup_values').selectAll().where('lookup_id', '=', lookup.id);
+  if ('externalRefCode' in match) return query.where('external_ref_code', '=', match.externalRefCode).execute();
+  if (match.parent === null) query = query.where('parent_id', 'is', null);
+  else {
+    const parent = await db
+      .selectFrom('core_lookup_values')
+      .select('id')
+      .where('lookup_id', '=', lookup.id)
+      .where('external_ref_code', '=', match.parent.externalRefCode)
+      .executeTakeFirst();
+    if (!parent) return [];
+    query = query.where('parent_id', '=', parent.id);
+  }
+  query = 'externalRefNum' in match ? query.where('external_ref_num', '=', match.externalRefNum) : query.where('name', '=', match.name);
+  return query.orderBy('id').limit(2).execute();
+}
 
 async function prepare(db: Kysely<Database>, input: LookupValueInput, existing: Row | null): Promise<Record<string, unknown>> {
   const problems = new Problems('lookup-value');

@@ -142,6 +142,11 @@ export function createFeeds(deps: FeedsDeps) {
   async function settleStopped(run: Run, file: FeedSourceFile, stop: RunStopped, log: Logger): Promise<void> {
     log.info({ status: stop.status }, stop.message);
     await writeStandaloneResult(run, file, resultLine(null, '', 'skipped', stop.message));
+    // The run's final status comes last: whoever sees it finds the original archived (or waiting again).
+    if (!isArchived(file)) {
+      if (stop.status === 'held') await deps.files.setStatus(file.id, 'received');
+      else await deps.files.archive(file, 'processed');
+    }
     const now = clock().toISOString();
     await runs.update(run.id, {
       status: stop.status,
@@ -150,9 +155,6 @@ export function createFeeds(deps: FeedsDeps) {
       finished_at: stop.status === 'held' ? null : now,
       updated_at: now,
     });
-    if (isArchived(file)) return;
-    if (stop.status === 'held') await deps.files.setStatus(file.id, 'received');
-    else await deps.files.archive(file, 'processed');
   }
 
   async function settleFailed(run: Run, file: FeedSourceFile | undefined, error: unknown, log: Logger): Promise<void> {
@@ -166,11 +168,12 @@ export function createFeeds(deps: FeedsDeps) {
         log.error({ err: resultError }, 'the result file of a failed run could not be written'),
       );
     }
-    const now = clock().toISOString();
-    await runs.update(run.id, { status: 'failed', result_text: message.slice(0, 2000), last_error: message.slice(0, 2000), finished_at: now, updated_at: now });
     const column = error instanceof FeedFileError ? (error.column ?? null) : null;
     await runs.insertErrors(run.id, [{ line, column, message }], deps.db.kysely);
     if (file && !isArchived(file)) await deps.files.archive(file, 'failed');
+    // The final status comes last: whoever sees 'failed' finds the errors recorded and the original archived.
+    const now = clock().toISOString();
+    await runs.update(run.id, { status: 'failed', result_text: message.slice(0, 2000), last_error: message.slice(0, 2000), finished_at: now, updated_at: now });
   }
 
   /** A result of one line (refused, held, duplicate), written and published at once. */

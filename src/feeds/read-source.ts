@@ -36,7 +36,28 @@ export function looksEncrypted(name: string, head: Buffer): boolean {
   if (encryptedNames.test(name)) return true;
   const text = head.subarray(0, 64).toString('latin1').trimStart();
   if (text.startsWith(ARMOR.toString('latin1'))) return true;
-  return head.length > 0 && binaryPacketStarts.has(head[0]!);
+  return head.length > 0 && binaryPacketStarts.has(head[0]!) && plausiblePacketBody(head);
+}
+
+/** First body byte each packet type may start with (its version, algorithm or format): a PNG's 0x89 is not a signature. */
+const packetBodyStarts: Record<number, readonly number[]> = {
+  1: [3, 6],
+  2: [3, 4, 5, 6],
+  3: [4, 5, 6],
+  4: [3, 6],
+  8: [0, 1, 2, 3],
+  11: [0x62, 0x74, 0x75, 0x6c, 0x31, 0x6d],
+};
+
+function plausiblePacketBody(head: Buffer): boolean {
+  const first = head[0]!;
+  const newFormat = (first & 0x40) !== 0;
+  const tag = newFormat ? first & 0x3f : (first >> 2) & 0x0f;
+  const lengthOctet = head[1] ?? 0;
+  const newLengthBytes = lengthOctet < 192 || (lengthOctet >= 224 && lengthOctet < 255) ? 1 : lengthOctet < 224 ? 2 : 5;
+  const headerLength = 1 + (newFormat ? newLengthBytes : ([1, 2, 4, 0][first & 3] ?? 0));
+  const body = head[headerLength];
+  return body === undefined || (packetBodyStarts[tag]?.includes(body) ?? false);
 }
 
 /** The bytes the CSV reader gets: decrypted when the file is an OpenPGP message, hashed as they pass. */

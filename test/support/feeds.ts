@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCoreService, noOutbox, startUserImport, type CoreService } from '../../src/core/index.ts';
-import { feedAccountsFrom, feedFilesFrom } from '../../src/feeds/adapters.ts';
+import { feedAccountsFrom, feedFilesFrom, feedPgpFrom } from '../../src/feeds/adapters.ts';
 import { createFeeds, type Feeds } from '../../src/feeds/feeds.service.ts';
 import { coreLayouts, workforceLayouts } from '../../src/feeds/layouts/registry.ts';
 import type { Run } from '../../src/feeds/runs.repo.ts';
 import { createInProcessQueue } from '../../src/jobs/index.ts';
 import { createLogger } from '../../src/log.ts';
+import { openPgpService, type PgpService } from '../../src/pgp/index.ts';
 import { createFileStore, type FileStore } from '../../src/storage/index.ts';
 import { createReceivedFiles, type ReceivedFiles } from '../../src/transfer/files/received-files.ts';
 import { createTransferAccounts, type FeedFolder } from '../../src/transfer/index.ts';
@@ -24,6 +25,8 @@ export interface FeedHarness {
   store: FileStore;
   received: ReceivedFiles;
   accountId: number;
+  /** Workgate's PGP, when the harness was started with `pgp: true`. */
+  pgp: PgpService | undefined;
   /** Puts a file in the account's Incoming folder as a finished upload does, and waits for its run to end. */
   upload(folder: FeedFolder, name: string, content: string | Buffer): Promise<Run>;
   /** The result file's text, from /Outgoing/<folder>. */
@@ -34,7 +37,15 @@ export interface FeedHarness {
 
 const finalStatuses = ['held', 'done', 'done_with_errors', 'failed', 'duplicate'];
 
-export async function startFeedHarness(dialect: DialectUnderTest, options: { holdPercent?: number } = {}): Promise<FeedHarness> {
+export interface FeedHarnessOptions {
+  holdPercent?: number;
+  /** Below this many active records a Full file is never held (the pipeline's default: 100). */
+  holdMinimumActive?: number;
+  /** Workgate's key ring and customer keys (an ECC key is generated: a few milliseconds). */
+  pgp?: boolean;
+}
+
+export async function startFeedHarness(dialect: DialectUnderTest, options: FeedHarnessOptions = {}): Promise<FeedHarness> {
   const database = await dialect.create();
   const { db } = database;
   const log = createLogger(process.env.WORKGATE_TEST_LOG ?? 'silent');
@@ -46,6 +57,16 @@ export async function startFeedHarness(dialect: DialectUnderTest, options: { hol
   const { account } = await accounts.create({ username: 'acme', password: 'correct horse battery staple' }, 'test');
   const core = createCoreService({ db, clock });
   const workforce = createWorkforceService({ db, clock, roleNames: [] });
+  const pgp = options.pgp
+    ? await openPgpService({
+        db,
+        dataDir: dir,
+        settings: { passphrase: undefined, keyType: 'ecc', maxPlaintextBytes: 64 * 1024 * 1024 },
+        findAccountId: async (username) => (await accounts.list()).find((a) => a.username === username)?.id,
+        log,
+        clock,
+      })
+    : undefined;
   const queue = createInProcessQueue(log);
   const feeds = createFeeds({
     db,
@@ -59,6 +80,8 @@ export async function startFeedHarness(dialect: DialectUnderTest, options: { hol
       ...workforceLayouts({ workforce }),
     ],
     holdPercent: options.holdPercent ?? 20,
+    ...(options.holdMinimumActive !== undefined ? { holdMinimumActive: options.holdMinimumActive } : {}),
+    ...(pgp ? { pgp: feedPgpFrom(pgp) } : {}),
   });
   received.onFileReceived((file) => feeds.fileReceived(file).then(() => undefined));
   await queue.startWorkers();
@@ -100,6 +123,7 @@ export async function startFeedHarness(dialect: DialectUnderTest, options: { hol
     store,
     received,
     accountId: account.id,
+    pgp,
     upload,
     result: (folder, name) => fs.readFileSync(path.join(store.folderDir(account.id, 'Outgoing', folder), name), 'utf8'),
     archived: (folder) => {

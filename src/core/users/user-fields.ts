@@ -1,4 +1,4 @@
-import { Problems } from '../validation.ts';
+import type { Problems } from '../validation.ts';
 import type { UserInput } from './user.types.ts';
 
 /**

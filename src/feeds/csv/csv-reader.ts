@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { CsvError, parse, type Info } from 'csv-parse';
+import { parse, type CsvError, type Info } from 'csv-parse';
 import { FeedFileError, type RowProblem } from '../feed-error.ts';
 import { DecodeText, type TextEncoding } from './decode-text.ts';
 
@@ -26,7 +26,16 @@ export interface CsvOptions {
   delimiters?: readonly Delimiter[];
   /** Longest record, in characters; a longer one is a row error, not a crash. */
   maxRecordLength?: number;
+  /** Longest record the reader can skip and go on after; a longer one refuses the file (default 16 MiB). */
+  maxSkippableRecordLength?: number;
 }
+
+const MAX_RECORD_LENGTH = 1024 * 1024;
+/**
+ * Past this a record (an unclosed quote, binary data) stops the file: the parser cannot skip such a
+ * record and go on (it drops what follows it in its buffer), so reading further would lose rows unseen.
+ */
+const MAX_SKIPPABLE_RECORD = 16 * 1024 * 1024;
 
 export interface CsvFile {
   header: CsvHeader;
@@ -47,6 +56,8 @@ export async function openCsv(bytes: Readable, options: CsvOptions = {}): Promis
   const prefix = await readHeaderPrefix(iterator);
   const firstLine = prefix.slice(0, lineEnd(prefix));
   const delimiter = detectDelimiter(firstLine, options.delimiters ?? [',']);
+  const maxRecordLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
+  const maxSkippable = options.maxSkippableRecordLength ?? MAX_SKIPPABLE_RECORD;
   const parser = parse({
     delimiter,
     quote: '"',
@@ -56,14 +67,19 @@ export async function openCsv(bytes: Readable, options: CsvOptions = {}): Promis
     relax_quotes: false,
     skip_empty_lines: false,
     skip_records_with_error: true,
-    max_record_size: options.maxRecordLength ?? 1024 * 1024,
+    max_record_size: Math.max(maxRecordLength, maxSkippable),
     info: true,
     raw: true,
   });
   // The parser runs ahead of our reading, so a skipped record's line comes with its error.
   const problems: RowProblem[] = [];
   parser.on('skip', (error: CsvError) => {
-    problems.push({ line: typeof error.lines === 'number' ? error.lines : 0, message: describeCsvError(error) });
+    const line = skippedRecordLine(error);
+    if (error.code === 'CSV_MAX_RECORD_SIZE') {
+      parser.destroy(new FeedFileError(`a record is longer than ${describeSize(maxSkippable)} (an unclosed quote or binary data?): the file cannot be read past it`, { line }));
+      return;
+    }
+    addProblem(problems, { line, message: describeCsvError(error) });
   });
   Readable.from(remaining(prefix, iterator)).pipe(parser);
   text.once('error', (error) => parser.destroy(error));
@@ -72,7 +88,16 @@ export async function openCsv(bytes: Readable, options: CsvOptions = {}): Promis
   const first = await records.next();
   if (first.done) throw new FeedFileError('the file is empty: a header line is required', { line: 1 });
   const header = toHeader(first.value.record, delimiter);
-  return { header, events: rows(records, header, problems) };
+  return { header, events: rows(records, header, problems, maxRecordLength) };
+}
+
+const describeSize = (characters: number) => (characters % (1024 * 1024) === 0 ? `${characters / 1024 / 1024} MiB` : `${characters} characters`);
+
+/** One problem per record: the parser may report several for one record (a stray quote, then its closing one). */
+function addProblem(problems: RowProblem[], problem: RowProblem): void {
+  const last = problems[problems.length - 1];
+  if (last?.line !== problem.line) return void problems.push(problem);
+  if (!last.message.includes(problem.message)) last.message = `${last.message}; ${problem.message}`;
 }
 
 interface ParsedRecord {
@@ -83,28 +108,45 @@ interface ParsedRecord {
 
 /** The line a record starts on: the parser's line (where it ends), less the line breaks inside it. */
 function startLine(parsed: ParsedRecord): number {
-  const body = parsed.raw.replace(/(\r\n|\n|\r)$/, '');
-  const breaks = body.match(/\r\n|\n|\r/g)?.length ?? 0;
-  return parsed.info.lines - breaks;
+  return parsed.info.lines - innerLineBreaks(parsed.raw);
 }
 
-async function* rows(records: AsyncIterator<ParsedRecord>, header: CsvHeader, problems: RowProblem[]): AsyncGenerator<CsvEvent> {
+/** The line a skipped record starts on: the parser's line at the error, less the breaks read so far in the record. */
+function skippedRecordLine(error: CsvError): number {
+  const lines = typeof error.lines === 'number' ? error.lines : 0;
+  return lines - innerLineBreaks(typeof error.raw === 'string' ? error.raw : '');
+}
+
+function innerLineBreaks(raw: string): number {
+  return raw.replace(/(\r\n|\n|\r)$/, '').match(/\r\n|\n|\r/g)?.length ?? 0;
+}
+
+async function* rows(records: AsyncIterator<ParsedRecord>, header: CsvHeader, problems: RowProblem[], maxRecordLength: number): AsyncGenerator<CsvEvent> {
   for (;;) {
     const next = await records.next();
-    while (problems.length > 0) yield { kind: 'problem', problem: problems.shift()! };
+    const line = next.done ? Infinity : startLine(next.value);
+    // Problems of later records wait: the parser may still add to them (a stray quote, then an unclosed one).
+    while (problems.length > 0 && problems[0]!.line < line) yield { kind: 'problem', problem: problems.shift()! };
     if (next.done) return;
     const { record } = next.value;
-    const line = startLine(next.value);
     if (record.every((value) => value.trim() === '')) continue;
+    if (next.value.raw.length > maxRecordLength) {
+      yield { kind: 'problem', problem: { line, message: `the record is too long (${next.value.raw.length} characters; maximum is ${maxRecordLength})` } };
+      continue;
+    }
     if (record.length !== header.columns.length) {
-      yield {
-        kind: 'problem',
-        problem: { line, message: `${record.length} values where the header has ${header.columns.length} columns` },
-      };
+      yield { kind: 'problem', problem: { line, message: columnCountMessage(record, header) } };
       continue;
     }
     yield { kind: 'row', row: { line, values: record } };
   }
+}
+
+function columnCountMessage(record: string[], header: CsvHeader): string {
+  const count = `${record.length} value${record.length === 1 ? '' : 's'} where the header has ${header.columns.length} columns`;
+  const other = header.delimiter === ',' ? '|' : ',';
+  const otherDelimited = record.length === 1 && record[0]!.split(other).length === header.columns.length;
+  return otherDelimited ? `${count} (the line is separated by "${other}", the header by "${header.delimiter}")` : count;
 }
 
 async function readHeaderPrefix(iterator: AsyncIterator<string>): Promise<string> {
@@ -153,13 +195,11 @@ function toHeader(record: string[], delimiter: Delimiter): CsvHeader {
 function describeCsvError(error: CsvError): string {
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted value is never closed (missing ")';
+      return 'a quoted value is never closed (missing "): the rest of the file was read as part of it';
     case 'INVALID_OPENING_QUOTE':
       return 'a quote (") inside a value that does not start with a quote; quote the whole value and double the inner quote';
     case 'CSV_INVALID_CLOSING_QUOTE':
       return 'characters after a closing quote; a quote inside a quoted value must be doubled ("")';
-    case 'CSV_MAX_RECORD_SIZE':
-      return 'the record is too long (over 1 MiB): probably an unclosed quote or binary data';
     default:
       return `unreadable CSV record (${error.code}): ${error.message}`;
   }

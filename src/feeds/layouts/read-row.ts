@@ -41,12 +41,21 @@ export function mapHeader(layout: Layout, header: CsvHeader): HeaderMap {
   const present = new Set(columns.filter((c): c is ColumnSpec => typeof c === 'object').map((c) => c.field));
   const missing = layout.columns.filter((spec) => spec.required && !present.has(spec.field)).map((spec) => spec.name);
   if (missing.length > 0) {
-    throw new FeedFileError(`the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`, { line: 1 });
+    const lacks = `the header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`;
+    throw new FeedFileError(`${lacks}${delimiterHint(layout, header)}`, { line: 1 });
   }
   const fullFeed = !columns.includes('status');
   const given = new Set(present);
   given.add(STATUS_FIELD);
   return { columns, fullFeed, given, warnings };
+}
+
+/** A header read as one column because the file is separated by something this folder does not accept. */
+function delimiterHint(layout: Layout, header: CsvHeader): string {
+  const used = header.columns.length === 1 ? /[|;\t]/.exec(header.columns[0]!)?.[0] : undefined;
+  if (!used) return '';
+  const accepted = layout.delimiters.map((d) => `"${d}"`).join(' or ');
+  return ` (the header seems separated by ${used === '\t' ? 'tabs' : `"${used}"`}; files in /Incoming/${layout.folder} are separated by ${accepted})`;
 }
 
 /** One CSV record as typed values; a value that does not fit its column is a problem naming the column. */

@@ -1,6 +1,10 @@
 import type { CoreService } from '../../core/index.ts';
 import type { WorkforceService } from '../../workforce/index.ts';
 import type { Layout } from './layout.ts';
+import { accountTypesLayout } from './core-account-types.ts';
+import { accountsLayout } from './core-accounts.ts';
+import { lookupValuesLayout } from './core-lookup-values.ts';
+import { lookupsLayout } from './core-lookups.ts';
 import { usersLayout, type StartUserImport } from './core-users.ts';
 import { masterDataLayout } from './ccw-master-data.ts';
 import { cwExternalReferenceLayout, standaloneUserLayout } from './ccw-refused.ts';
@@ -14,7 +18,7 @@ export interface CoreLayoutDeps {
 
 /** Every Core layout, one declaration each (reference/file-formats.md). */
 export function coreLayouts(deps: CoreLayoutDeps): Layout[] {
-  return [usersLayout(deps.startUserImport)];
+  return [usersLayout(deps.startUserImport), accountTypesLayout(deps.core), accountsLayout(deps.core), lookupsLayout(deps.core), lookupValuesLayout(deps.core)];
 }
 
 export interface WorkforceLayoutDeps {

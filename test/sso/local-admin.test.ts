@@ -90,6 +90,19 @@ for (const dialect of dialects()) {
       assert.equal((await post(again, { csrf: await form(again), login: 'temp', password, return_to: '/' })).status, 401);
     });
 
+    it('ends a session at the absolute timeout even when it is used all the time', async () => {
+      const browser = new TestBrowser();
+      await post(browser, { csrf: await form(browser), login: 'root', password, return_to: '/' });
+      for (let minutes = 0; minutes < 12 * 60 - 29; minutes += 29) {
+        wg.advance(29 * 60_000);
+        assert.equal((await browser.request(`${wg.url}/api/me`)).status, 200, `after ${minutes + 29} minutes`);
+      }
+      wg.advance(30 * 60_000);
+      const page = await browser.request(`${wg.url}/api/me`);
+      assert.equal(page.status, 401);
+      assert.match(page.body, /expired/);
+    });
+
     it('rotates the session at sign-in: the cookie before sign-in no longer works after it', async () => {
       const browser = new TestBrowser();
       await post(browser, { csrf: await form(browser), login: 'root', password, return_to: '/' });

@@ -65,10 +65,11 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
     accounts: feedAccountsFrom(transfer),
     pgp: feedPgpFrom(pgp),
     layouts: [
-      ...coreLayouts({ core, startUserImport: (trx, options) => startUserImport({ db, clock, outbox }, trx, options) }),
+      ...coreLayouts({ core, startUserImport: (own, trx, options) => startUserImport({ db: own, clock, outbox }, trx, options) }),
       ...workforceLayouts({ workforce }),
     ],
     holdPercent: config.feeds.holdPercent,
+    staleAfterMs: config.feeds.staleSeconds * 1000,
     onCommitted: () => outbox.committed(),
   });
   files.onFileReceived((file) => feeds.fileReceived(file).then(() => undefined));

@@ -40,6 +40,7 @@ const envSchema = z.object({
   WORKGATE_PGP_KEY_TYPE: z.enum(['ecc', 'rsa4096']).default('ecc'),
   WORKGATE_FULL_FEED_HOLD_PERCENT: z.coerce.number().min(0).max(100).default(20),
   WORKGATE_FEED_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  WORKGATE_FEED_STALE_SECONDS: z.coerce.number().int().min(2).max(3600).default(120),
   WORKGATE_PGP_MAX_PLAINTEXT_BYTES: z.coerce.number().int().min(1024).max(2 ** 50).default(10 * 2 ** 30),
   WORKGATE_PUBLIC_URL: z
     .string()
@@ -71,7 +72,7 @@ export interface Config {
   /** Workgate's own PGP keys; the passphrase is never logged (undefined: keys protected by file permissions only). */
   pgp: { passphrase: string | undefined; keyType: 'ecc' | 'rsa4096'; maxPlaintextBytes: number };
   /** Feeds: a Full file that would deactivate more than holdPercent of active records is held; the sweep finds work others left. */
-  feeds: { holdPercent: number; sweepSeconds: number };
+  feeds: { holdPercent: number; sweepSeconds: number; staleSeconds: number };
   /** Where browsers reach Workgate (WORKGATE_PUBLIC_URL); unset: http://127.0.0.1:<port>, for trying it out on one machine. */
   publicUrl: string | undefined;
   /** Sign-in of people: session timeouts and the clock difference accepted from identity providers. */
@@ -134,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keyType: e.WORKGATE_PGP_KEY_TYPE,
       maxPlaintextBytes: e.WORKGATE_PGP_MAX_PLAINTEXT_BYTES,
     },
-    feeds: { holdPercent: e.WORKGATE_FULL_FEED_HOLD_PERCENT, sweepSeconds: e.WORKGATE_FEED_SWEEP_SECONDS },
+    feeds: { holdPercent: e.WORKGATE_FULL_FEED_HOLD_PERCENT, sweepSeconds: e.WORKGATE_FEED_SWEEP_SECONDS, staleSeconds: e.WORKGATE_FEED_STALE_SECONDS },
     publicUrl: e.WORKGATE_PUBLIC_URL === undefined ? undefined : new URL(e.WORKGATE_PUBLIC_URL).origin,
     sso: {
       idleSeconds: e.WORKGATE_SESSION_IDLE_MINUTES * 60,

@@ -41,6 +41,12 @@ export interface Db {
    * one `insert ... select from unnest(arrays)` per chunk on PostgreSQL. Values must match the columns.
    */
   bulkInsert(executor: Kysely<Database>, table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]): Promise<void>;
+  /**
+   * Runs long work (a feed file's transaction) on a connection of its own where the database allows it:
+   * PostgreSQL's pool gives each transaction its own connection. Embedded SQLite has one connection, so
+   * other work waits while a file is applied (seconds for the platform's advised 5,000 rows).
+   */
+  withDedicatedConnection<T>(work: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -80,13 +86,14 @@ function openSqlite(file: string): Db {
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
-  connection.pragma('busy_timeout = 5000');
+  // Writers wait for one another (a big feed file holds the write lock until it commits).
+  connection.pragma('busy_timeout = 60000');
   const kysely = new Kysely<Database>({
     dialect: new SqliteDialect({ database: connection }),
     plugins: [new SqliteBooleanPlugin()],
   });
   const statements = new Map<string, SQLite.Statement>();
-  return {
+  const db: Db = {
     kysely,
     adapter: sqliteAdapter,
     // The raw connection is the one Kysely's transaction runs on, so these rows join that transaction.
@@ -100,18 +107,23 @@ function openSqlite(file: string): Db {
       }
       for (const row of rows) statement.run(row.map(sqliteValue));
     },
+    // better-sqlite3 waits for a lock synchronously, blocking the event loop: a second connection in
+    // this process contending with the first would deadlock. One connection, transactions in turn.
+    withDedicatedConnection: (work) => work(db),
     close: async () => {
       await kysely.destroy();
     },
   };
+  return db;
 }
 
 function openPostgres(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'workgate' });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return {
+  const db: Db = {
     kysely,
     adapter: postgresAdapter,
+    withDedicatedConnection: (work) => work(db),
     bulkInsert: async (executor, table, columns, rows) => {
       const chunk = 10_000;
       for (let start = 0; start < rows.length; start += chunk) {
@@ -125,6 +137,7 @@ function openPostgres(url: string, poolSize = 10): Db {
       await kysely.destroy();
     },
   };
+  return db;
 }
 
 function sqliteValue(value: unknown): unknown {

@@ -6,6 +6,7 @@ import { authMigration } from './migrations/0002-auth.ts';
 import { transferMigration } from './migrations/0003-transfer.ts';
 import { pgpMigration } from './migrations/0004-pgp.ts';
 import { workforceSyncMigration } from './migrations/0005-workforce-sync.ts';
+import { feedsMigration } from './migrations/0006-feeds.ts';
 import { ssoMigration } from './migrations/0007-sso.ts';
 import type { Migration } from './migrations/helpers.ts';
 
@@ -16,6 +17,7 @@ const migrations: Array<[string, (adapter: Db['adapter']) => Migration]> = [
   ['0003-transfer', transferMigration],
   ['0004-pgp', pgpMigration],
   ['0005-workforce-sync', workforceSyncMigration],
+  ['0006-feeds', feedsMigration],
   ['0007-sso', ssoMigration],
 ];
 

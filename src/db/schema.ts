@@ -385,6 +385,66 @@ export interface Database {
   pgp_account_policies: PgpAccountPolicyTable;
 }
 
+// Feeds (src/feeds/), migration 0006.
+
+export interface FeedRunTable {
+  id: Generated<number>;
+  received_file_id: number;
+  account_id: number;
+  folder: string;
+  file_name: string;
+  size: number | string;
+  sha256: string;
+  /** SHA-256 of the plaintext (after PGP), for duplicate detection. */
+  content_sha256: string | null;
+  encrypted: Bool;
+  layout: string | null;
+  mode: string | null;
+  /** pending | loading | applied | held | done | done_with_errors | failed | duplicate */
+  status: string;
+  approved: Bool;
+  rows_read: number;
+  created_count: number;
+  updated_count: number;
+  unchanged_count: number;
+  deactivated_count: number;
+  error_count: number;
+  held_missing: number | null;
+  held_active: number | null;
+  result_text: string | null;
+  /** JSON array of file-level warnings (unknown columns, ...). */
+  warnings: string | null;
+  result_file: string | null;
+  /** The result written before commit, published after (crash safety). */
+  result_temp: string | null;
+  /** JSON object: milliseconds per phase. */
+  timings: string | null;
+  attempts: number;
+  last_error: string | null;
+  claimed_by: string | null;
+  heartbeat_at: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+  reprocess_of: number | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface FeedRunErrorTable {
+  id: Generated<number>;
+  run_id: number;
+  line: number | null;
+  column_name: string | null;
+  message: string;
+}
+
+export interface Database {
+  feed_runs: FeedRunTable;
+  feed_run_errors: FeedRunErrorTable;
+}
+
 // Sign-in of people (src/http/sso/), migration 0007.
 
 export interface SsoProviderTable {

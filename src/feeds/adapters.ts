@@ -7,9 +7,10 @@ import type { TextEncoding } from './csv/decode-text.ts';
 import type { FeedAccounts, FeedFiles, FeedPgp } from './feed-ports.ts';
 
 /** The pipeline's file port over the transfer module's received files and the file store. */
-export function feedFilesFrom(received: Pick<TransferFiles, 'get' | 'openContent' | 'setStatus' | 'archive'>, store: FileStore): FeedFiles {
+export function feedFilesFrom(received: Pick<TransferFiles, 'get' | 'listWaiting' | 'openContent' | 'setStatus' | 'archive'>, store: FileStore): FeedFiles {
   return {
     get: (id) => received.get(id),
+    listWaiting: () => received.listWaiting(),
     openContent: async (file) => received.openContent((await received.get(file.id))!),
     setStatus: (id, status) => received.setStatus(id, status).then(() => undefined),
     archive: async (file, outcome) => {

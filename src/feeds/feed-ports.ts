@@ -17,6 +17,8 @@ export interface FeedSourceFile {
 /** What the pipeline needs from the file store and the received-file records. */
 export interface FeedFiles {
   get(id: number): Promise<FeedSourceFile | undefined>;
+  /** Received files still waiting, every account: the sweep gives those without a run one. */
+  listWaiting(): Promise<FeedSourceFile[]>;
   openContent(file: FeedSourceFile): Promise<Readable>;
   setStatus(id: number, status: 'received' | 'processing'): Promise<void>;
   /** Moves the original to /Archive/Incoming/<folder> and marks it processed or failed. */

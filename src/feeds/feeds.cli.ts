@@ -48,6 +48,7 @@ function feedsForCli(db: Db, cfg: Config, queue: JobQueue) {
         const row = await db.kysely.selectFrom('transfer_received_files').selectAll().where('id', '=', id).executeTakeFirst();
         return row ? { id: row.id, accountId: row.account_id, folder: row.folder.replace('/Incoming/', '') as FeedFolder, name: row.name, size: Number(row.size), sha256: row.sha256, status: row.status } : undefined;
       },
+      listWaiting: async () => [],
       openContent: unavailable,
       setStatus: unavailable,
       archive: unavailable,
@@ -136,7 +137,7 @@ export function registerFeedsCommands(program: Command, deps: FeedsCliDeps): voi
       deps.withPgp((pgp) =>
         deps.withDatabase(async (db) => {
           const core = createCoreService({ db, clock: () => new Date() });
-          const layouts = coreLayouts({ core, startUserImport: (trx, opts) => startUserImport({ db, clock: () => new Date(), outbox: noOutbox }, trx, opts) });
+          const layouts = coreLayouts({ core, startUserImport: (own, trx, opts) => startUserImport({ db: own, clock: () => new Date(), outbox: noOutbox }, trx, opts) });
           const report = await validateFile(
             { db, layouts, pgp: feedPgpFrom(pgp) },
             { content: fs.createReadStream(file, { highWaterMark: 1024 * 1024 }), name: path.basename(file), folder: options.folder, encoding: options.encoding },

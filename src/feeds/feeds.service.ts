@@ -44,6 +44,7 @@ export function createFeeds(deps: FeedsDeps) {
   const node = `${os.hostname()}:${process.pid}`;
   const progress = new Map<number, { bytes: number; size: number; rows: number }>();
   const maxAttempts = deps.maxAttempts ?? 5;
+  const staleAfterMs = deps.staleAfterMs ?? 120_000;
   const pipelineDeps: PipelineDeps = {
     db: deps.db,
     log: deps.log,
@@ -81,8 +82,12 @@ export function createFeeds(deps: FeedsDeps) {
     const log = deps.log.child({ runId: run.id, file: run.fileName, folder: run.folder });
     const file = await deps.files.get(run.receivedFileId);
     if (!file) return settleFailed(run, undefined, new AppError('internal', 'the received file is gone from the store'), log);
-    const heartbeat = setInterval(() => void runs.heartbeat(run.id, clock()).catch(() => {}), 15_000);
-    heartbeat.unref();
+    // One SQLite node finds cut-off runs at start; a heartbeat there would only queue behind the file's write lock.
+    const heartbeat =
+      deps.db.adapter.name === 'postgres'
+        ? setInterval(() => void runs.heartbeat(run.id, clock()).catch(() => {}), Math.max(1000, staleAfterMs / 4))
+        : undefined;
+    heartbeat?.unref();
     try {
       if (file.status === 'received') await deps.files.setStatus(file.id, 'processing');
       const layout = classify(deps.layouts, run.folder, run.fileName);
@@ -96,7 +101,7 @@ export function createFeeds(deps: FeedsDeps) {
     } catch (error) {
       await settleError(run, file, error, log);
     } finally {
-      clearInterval(heartbeat);
+      if (heartbeat) clearInterval(heartbeat);
       progress.delete(run.id);
     }
   }
@@ -200,7 +205,7 @@ export function createFeeds(deps: FeedsDeps) {
       const file = await deps.files.get(run.receivedFileId);
       if (file) await publish(run, file);
     }
-    const staleBefore = clock().getTime() - (deps.staleAfterMs ?? 120_000);
+    const staleBefore = clock().getTime() - staleAfterMs;
     for (const run of await runs.withStatus(['loading'])) {
       // One SQLite node: at start, whatever was loading was cut off. Elsewhere: a silent heartbeat.
       const cutOff = deps.db.adapter.name === 'sqlite' && options.startup === true;
@@ -208,6 +213,14 @@ export function createFeeds(deps: FeedsDeps) {
         deps.log.warn({ runId: run.id }, 'run was cut off; it will be applied again');
         await runs.update(run.id, { status: 'pending', claimed_by: null, updated_at: clock().toISOString() });
       }
+    }
+    for (const file of await deps.files.listWaiting()) {
+      if (await runs.hasRunFor(file.id)) continue;
+      deps.log.warn({ receivedFileId: file.id, file: file.name }, 'a received file had no run (its event was missed); it gets one now');
+      await runs.create(
+        { receivedFileId: file.id, accountId: file.accountId, folder: file.folder, fileName: file.name, size: file.size, sha256: file.sha256, createdBy: 'sweep' },
+        clock(),
+      );
     }
     for (const { accountId, folder } of await runs.pendingFolders()) await trigger(accountId, folder);
   }

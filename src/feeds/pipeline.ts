@@ -60,8 +60,11 @@ export async function applyFile(deps: PipelineDeps, run: Run, file: FeedSourceFi
   const resultName = `${file.name}.result.csv`;
   const encrypter = deps.pgp ? await deps.pgp.encrypterFor(account.username) : undefined;
 
-  return deps.db.kysely.transaction().execute(async (trx) => {
-    const imported = await layout.start({ trx, actor: `feed:run ${run.id}`, fullFeed: header.fullFeed, given: header.given });
+  return deps.db.withDedicatedConnection((db) => db.kysely.transaction().execute(async (trx) => {
+    // A write first: on SQLite it takes the write lock now (waiting for other writers), instead of
+    // failing later when a read snapshot of this transaction could no longer be upgraded.
+    await deps.runs.update(run.id, { heartbeat_at: deps.clock().toISOString() }, trx);
+    const imported = await layout.start({ db, trx, actor: `feed:run ${run.id}`, fullFeed: header.fullFeed, given: header.given });
     let bytes = 0;
     source.plaintext.on('data', (chunk: Buffer) => (bytes += chunk.length));
     const rows = await stageRows(layout, header, csv.events, imported, (count) => deps.progress.set(run.id, { bytes, size: run.size, rows: count }));
@@ -102,7 +105,7 @@ export async function applyFile(deps: PipelineDeps, run: Run, file: FeedSourceFi
       trx,
     );
     return { counts: applied, resultFile: name };
-  });
+  }));
 }
 
 /** Reads every record into the import in batches; unreadable records become error rows. */

@@ -40,7 +40,7 @@ export async function validateFile(
   const header = mapHeader(layout, csv.header);
   try {
     await deps.db.kysely.transaction().execute(async (trx) => {
-      const imported = await layout.start({ trx, actor: 'feed:validate', fullFeed: header.fullFeed, given: header.given });
+      const imported = await layout.start({ db: deps.db, trx, actor: 'feed:validate', fullFeed: header.fullFeed, given: header.given });
       const rows = await stageRows(layout, header, csv.events, imported);
       await source.finished;
       const planned = await imported.plan();

@@ -21,6 +21,7 @@ import type { SyncService } from '../sync/index.ts';
 import type { WorkforceService } from '../workforce/index.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { runsRoutes, type RunsRoutesOptions } from '../feeds/index.ts';
+import { defaultWebDir, webPages, type WebPagesOptions } from './web/web-pages.ts';
 
 export interface HttpAppDeps {
   db: Db;
@@ -43,6 +44,8 @@ export interface HttpAppDeps {
   runs?: RunsRoutesOptions;
   /** Sign-in of people: /auth/..., GET /api/me, browser sessions on /api, the identity-provider admin API. */
   sso?: SsoService;
+  /** The console and Workforce pages (web/dist by default; false: none). Without a build they answer how to build it. */
+  web?: WebPagesOptions | false;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -96,6 +99,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   registerOpenApi(app, resources);
   if (deps.pgp) pgpPublicRoutes(app, deps.pgp);
   if (deps.sso) await app.register(ssoRoutes, { sso: deps.sso });
+  if (deps.web !== false) await app.register(webPages, deps.web ?? { dir: defaultWebDir });
   await app.register(async (api) => {
     const sessions = deps.sso ? { sessions: createSessionAuthenticator(deps.sso) } : {};
     await api.register(authPlugin, { auth: deps.auth, rateLimit: deps.rateLimit, ...sessions, ...(deps.clock ? { clock: deps.clock } : {}) });

@@ -4,7 +4,9 @@ import type { JobDefinition, JobQueue, SendOptions } from './job-queue.ts';
 
 /**
  * pg-boss on the same PostgreSQL: jobs are rows, so whichever node's worker is free takes them.
- * Queues are 'stately': per singleton key at most one job queued and one running.
+ * Singleton keys are NOT passed on: a job whose node died stays 'active' in pg-boss until it
+ * expires, and a singleton would hold every later job of its key back until then. Handlers are
+ * idempotent triggers that claim their work in the database, so an extra job costs one query.
  */
 export function createPgBossQueue(url: string, log: Logger): JobQueue {
   const boss = new PgBoss({ connectionString: url, schema: 'workgate_jobs', application_name: 'workgate-jobs' } as never);
@@ -17,7 +19,7 @@ export function createPgBossQueue(url: string, log: Logger): JobQueue {
       await boss.start();
       for (const definition of definitions.values()) {
         await boss.createQueue(definition.name, {
-          policy: 'stately',
+          policy: 'standard',
           retryLimit: definition.retryLimit,
           retryDelay: definition.retryDelaySeconds,
           retryBackoff: true,
@@ -33,10 +35,7 @@ export function createPgBossQueue(url: string, log: Logger): JobQueue {
     define: (definition) => void definitions.set(definition.name, definition as JobDefinition<object>),
     async send(name: string, data: object, options: SendOptions = {}) {
       await ensureStarted();
-      await boss.send(name, data, {
-        ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
-        ...(options.delaySeconds ? { startAfter: options.delaySeconds } : {}),
-      });
+      await boss.send(name, data, options.delaySeconds ? { startAfter: options.delaySeconds } : {});
     },
     async startWorkers() {
       await ensureStarted();

@@ -1,7 +1,7 @@
 import type { FieldProblem } from '../../shared/errors.ts';
 import type { UserImportOptions, UserImportOutcome, UserImport, UserImportRow, UserInput } from '../../core/index.ts';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/index.ts';
+import type { Database, Db } from '../../db/index.ts';
 import type { ColumnSpec, FeedOutcome, ImportContext, Layout, LayoutImport, LayoutRow } from './layout.ts';
 
 /** The Users layout (reference/file-formats.md "Core: Users"). */
@@ -34,7 +34,7 @@ const columnByElement = new Map<string, string>([
   ['active', 'Status'],
 ]);
 
-export type StartUserImport = (trx: Kysely<Database>, options: UserImportOptions) => Promise<UserImport>;
+export type StartUserImport = (db: Db, trx: Kysely<Database>, options: UserImportOptions) => Promise<UserImport>;
 
 export function usersLayout(startUserImport: StartUserImport): Layout {
   return {
@@ -47,7 +47,7 @@ export function usersLayout(startUserImport: StartUserImport): Layout {
     columns: userColumns,
     async start(context: ImportContext): Promise<LayoutImport> {
       const given = new Set([...context.given].filter((f): f is keyof UserInput => f !== 'status')) as Set<keyof UserInput>;
-      const imported = await startUserImport(context.trx, { fullFeed: context.fullFeed, given, actor: context.actor });
+      const imported = await startUserImport(context.db, context.trx, { fullFeed: context.fullFeed, given, actor: context.actor });
       return {
         add: (rows) => imported.add(rows.map(toImportRow)),
         plan: () => imported.plan(),

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/index.ts';
+import type { Database, Db } from '../../db/index.ts';
 import type { FeedFolder } from '../../transfer/folders.ts';
 import type { Delimiter } from '../csv/csv-reader.ts';
 
@@ -60,6 +60,8 @@ export interface LayoutRow {
 }
 
 export interface ImportContext {
+  /** The connection the import runs on (its own on SQLite): bulk inserts must use this one. */
+  db: Db;
   trx: Kysely<Database>;
   actor: string;
   fullFeed: boolean;

@@ -122,6 +122,11 @@ export function createReceivedFilesRepo(db: Db) {
         .executeTakeFirst();
       return Number(row?.total ?? 0);
     },
+    /** Received and waiting (status 'received'), every account, oldest first: for sweeps that look for missed events. */
+    async listWaiting(limit = 1000): Promise<ReceivedFile[]> {
+      const rows = await all().where('status', '=', 'received').orderBy('id').limit(limit).execute();
+      return rows.map(toReceivedFile);
+    },
     async listReceiving(updatedBefore: Date): Promise<ReceivedFile[]> {
       const rows = await all().where('status', '=', 'receiving').where('updated_at', '<', updatedBefore.toISOString()).orderBy('id').execute();
       return rows.map(toReceivedFile);

@@ -106,6 +106,7 @@ export function createReceivedFiles(deps: ReceivedFilesDeps) {
     archive,
     get: (id: number) => repo.get(id),
     listPending: (accountId: number, folder: FeedFolder) => repo.listPending(accountId, folder),
+    listWaiting: (limit?: number) => repo.listWaiting(limit),
     findPending: (accountId: number, folder: FeedFolder, name: string) => repo.findPending(accountId, folder, name),
     pendingBytes: (accountId: number) => repo.pendingBytes(accountId),
     setStatus: (id: number, status: Exclude<ReceivedStatus, 'receiving'>) => repo.setStatus(id, status, deps.clock()),

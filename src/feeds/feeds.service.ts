@@ -45,6 +45,8 @@ export function createFeeds(deps: FeedsDeps) {
   const progress = new Map<number, { bytes: number; size: number; rows: number }>();
   const maxAttempts = deps.maxAttempts ?? 5;
   const staleAfterMs = deps.staleAfterMs ?? 120_000;
+  /** Runs this process is working on: the sweep leaves them alone. */
+  const active = new Set<number>();
   const pipelineDeps: PipelineDeps = {
     db: deps.db,
     log: deps.log,
@@ -79,6 +81,15 @@ export function createFeeds(deps: FeedsDeps) {
   }
 
   async function processRun(run: Run): Promise<void> {
+    active.add(run.id);
+    try {
+      await processClaimed(run);
+    } finally {
+      active.delete(run.id);
+    }
+  }
+
+  async function processClaimed(run: Run): Promise<void> {
     const log = deps.log.child({ runId: run.id, file: run.fileName, folder: run.folder });
     const file = await deps.files.get(run.receivedFileId);
     if (!file) return settleFailed(run, undefined, new AppError('internal', 'the received file is gone from the store'), log);
@@ -201,15 +212,16 @@ export function createFeeds(deps: FeedsDeps) {
    * go back to pending, received files without a run get one, and every folder with work is triggered.
    */
   async function sweep(options: { startup?: boolean } = {}): Promise<void> {
+    const staleBefore = clock().getTime() - staleAfterMs;
+    // One SQLite node: at start, whatever was under way was cut off. Elsewhere: a silent heartbeat.
+    const cutOff = async (run: Run) =>
+      !active.has(run.id) && ((deps.db.adapter.name === 'sqlite' && options.startup === true) || (await staleHeartbeat(run.id, staleBefore)));
     for (const run of await runs.withStatus(['applied'])) {
       const file = await deps.files.get(run.receivedFileId);
-      if (file) await publish(run, file);
+      if (file && (await cutOff(run))) await publish(run, file);
     }
-    const staleBefore = clock().getTime() - staleAfterMs;
     for (const run of await runs.withStatus(['loading'])) {
-      // One SQLite node: at start, whatever was loading was cut off. Elsewhere: a silent heartbeat.
-      const cutOff = deps.db.adapter.name === 'sqlite' && options.startup === true;
-      if (cutOff || (await staleHeartbeat(run.id, staleBefore))) {
+      if (await cutOff(run)) {
         deps.log.warn({ runId: run.id }, 'run was cut off; it will be applied again');
         await runs.update(run.id, { status: 'pending', claimed_by: null, updated_at: clock().toISOString() });
       }

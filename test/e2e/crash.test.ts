@@ -7,7 +7,7 @@ import { dialects } from '../support/databases.ts';
 import { api, sftpPut, startServe, waitFor, writeUsersFile, type ServeProcess } from './processes.ts';
 
 const PASSWORD = 'a long enough password 123';
-const ROWS = 100_000;
+const ROWS = 40_000;
 
 for (const dialect of dialects()) {
   describe(`a worker killed in the middle of a file, on ${dialect.name}`, { skip: dialect.skip }, () => {

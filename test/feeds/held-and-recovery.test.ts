@@ -48,12 +48,13 @@ for (const dialect of dialects()) {
       const temp = await h.store.createTemp();
       await temp.handle.writeFile('Line,Key,Outcome,Message\n2,user200,created,\n');
       await temp.handle.close();
-      await h.feeds.runs.update(run.id, { status: 'applied', result_temp: temp.path, result_file: 'after_commit.csv.result.csv' });
-      await h.feeds.sweep();
+      const longAgo = new Date(Date.now() - 3_600_000).toISOString();
+      await h.feeds.runs.update(run.id, { status: 'applied', result_temp: temp.path, result_file: 'after_commit.csv.result.csv', heartbeat_at: longAgo });
+      await h.feeds.sweep({ startup: true });
       const swept = await h.feeds.runs.get(run.id);
       assert.equal(swept?.status, 'done');
       assert.equal(fs.existsSync(temp.path), false);
-      await h.feeds.sweep();
+      await h.feeds.sweep({ startup: true });
       assert.deepEqual(h.archived('Users').filter((n) => n.startsWith('after_commit')), ['after_commit.csv'], 'archived once');
     });
 

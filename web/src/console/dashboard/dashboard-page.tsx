@@ -1,0 +1,127 @@
+import type { ReactNode } from 'react';
+import { Link } from '../../router.tsx';
+import { Status, When } from '../../ui/bits.tsx';
+import { Empty, Loading, Page, Section } from '../../ui/page.tsx';
+import { useApi } from '../../ui/use-api.ts';
+import { runStatuses } from '../runs/runs-page.tsx';
+import { SyncStatusFacts } from '../sync/sync-page.tsx';
+import { accountsLooked, loadDashboard, type Dashboard } from './dashboard-data.ts';
+
+function Tile({ label, value, to }: { label: string; value: ReactNode; to?: string }) {
+  const body = (
+    <>
+      <span className="tile-value">{value}</span>
+      <span className="tile-label">{label}</span>
+    </>
+  );
+  return <li className="tile">{to ? <Link to={to}>{body}</Link> : body}</li>;
+}
+
+export function DashboardPage() {
+  const dashboard = useApi((signal) => loadDashboard(signal), 'dashboard', { pollMs: 10_000, keepPolling: () => true });
+  return (
+    <Page title="Dashboard">
+      <Loading state={dashboard} label="the dashboard">
+        {(d) => <DashboardBody d={d} />}
+      </Loading>
+    </Page>
+  );
+}
+
+function DashboardBody({ d }: { d: Dashboard }) {
+  const sessions = d.sessions.reduce((n, s) => n + s.count, 0);
+  return (
+    <>
+      <ul className="tiles" aria-label="At a glance">
+        <Tile label="held for approval" value={d.held.length} to="/console/runs?status=held" />
+        <Tile label="failed runs (of the last 50)" value={d.byStatus.failed ?? 0} to="/console/runs?status=failed" />
+        <Tile label="sync events pending" value={d.sync?.pending ?? '—'} to="/console/sync" />
+        <Tile label="SFTP sessions now" value={sessions} />
+        <Tile label="failed SFTP logins (24 h)" value={d.failedLogins.length} />
+        <Tile label="banned addresses" value={d.bans.length} to="/console/sftp-security" />
+      </ul>
+      <Section title="Recent runs by status">
+        {d.recentRuns.length === 0 ? (
+          <Empty>No file has been received yet.</Empty>
+        ) : (
+          <ul className="inline-list">
+            {runStatuses
+              .filter((s) => d.byStatus[s])
+              .map((s) => (
+                <li key={s}>
+                  <Link to={`/console/runs?status=${s}`}>
+                    <Status value={s} /> {d.byStatus[s]}
+                  </Link>
+                </li>
+              ))}
+          </ul>
+        )}
+      </Section>
+      <Section title="Files held for approval">
+        {d.held.length === 0 ? (
+          <Empty>No file waits for approval.</Empty>
+        ) : (
+          <ul>
+            {d.held.map((r) => (
+              <li key={r.id}>
+                <Link to={`/console/runs/${r.id}`}>
+                  #{r.id} {r['file-name']}
+                </Link>{' '}
+                ({r.folder}, {r.account.username}): would deactivate {r.held?.['would-deactivate']} of {r.held?.active}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <Section title="Sync">{d.sync ? <SyncStatusFacts status={d.sync} /> : <Empty>Sync is not available on this node.</Empty>}</Section>
+      <Section title="SFTP sessions now">
+        {d.sessions.length === 0 ? (
+          <Empty>No open session.</Empty>
+        ) : (
+          <ul>
+            {d.sessions.map((s) => (
+              <li key={s.username}>
+                <Link to={`/console/sftp/accounts/${encodeURIComponent(s.username)}`}>{s.username}</Link>: {s.count}
+              </li>
+            ))}
+          </ul>
+        )}
+        {d.accounts > accountsLooked ? <p className="muted">Sessions and failed logins are shown for the first {accountsLooked} enabled accounts.</p> : null}
+      </Section>
+      <Section title="Failed logins and bans">
+        {d.failedLogins.length === 0 && d.failedSignIns.length === 0 && d.bans.length === 0 ? <Empty>No failed login in the last 24 hours, and no ban.</Empty> : null}
+        {d.failedLogins.length > 0 ? (
+          <table>
+            <caption>Failed SFTP logins in the last 24 hours</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Account</th>
+                <th scope="col">Address</th>
+                <th scope="col">Method</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.failedLogins.slice(0, 20).map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <When at={e.at} />
+                  </td>
+                  <td>{e.username}</td>
+                  <td>{e.address ?? ''}</td>
+                  <td>{e.method ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        {d.failedSignIns.length > 0 ? <p>Refused console and Workforce sign-ins in the last 24 hours: {d.failedSignIns.length}.</p> : null}
+        {d.bans.length > 0 ? (
+          <p>
+            Banned: {d.bans.map((b) => b.address).join(', ')} — <Link to="/console/sftp-security">manage bans</Link>
+          </p>
+        ) : null}
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,102 @@
+import { useState, type FormEvent } from 'react';
+import { api, seg } from '../../api/client.ts';
+import type { WorkforceUser } from '../../api/types.ts';
+import { Pager, Status } from '../../ui/bits.tsx';
+import { CheckboxGroup, TextField } from '../../ui/form.tsx';
+import { Empty, Loading, Notice, Page, Section } from '../../ui/page.tsx';
+import { useAction, useApi } from '../../ui/use-api.ts';
+
+const pageSize = 25;
+/** Workgate's default Workforce roles (WORKGATE_WORKFORCE_ROLES); roles seen on users are offered too. */
+const defaultRoles = ['Engaging Manager', 'Hiring Manager', 'Program Manager', 'Admin'];
+
+/** Workforce roles are Workforce's own: set here, never overwritten by Core after a user's creation. */
+export function RolesPage() {
+  const [name, setName] = useState('');
+  const [offset, setOffset] = useState(0);
+  const [editing, setEditing] = useState<WorkforceUser>();
+  const args = { limit: pageSize, offset, order_by: 'user-name', 'user-name[contains]': name.trim() };
+  const users = useApi((signal) => api.get<WorkforceUser[]>('/api/ccw/users', args, signal), JSON.stringify(args));
+  const known = [...new Set([...defaultRoles, ...(users.data ?? []).flatMap((u) => u.roles.map((r) => r.name))])];
+  return (
+    <Page title="Workforce roles">
+      <div className="filters">
+        <TextField label="User name contains" type="search" value={name} onChange={(v) => (setName(v), setOffset(0))} />
+      </div>
+      <Loading state={users} label="Workforce users">
+        {(list) => (
+          <>
+            {list.length === 0 ? (
+              <Empty>No Workforce user matches.</Empty>
+            ) : (
+              <table>
+                <caption className="sr-only">Workforce users and their roles</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">User name</th>
+                    <th scope="col">Name</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Roles</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((u) => (
+                    <tr key={u.id}>
+                      <td>{u['user-name']}</td>
+                      <td>
+                        {u['first-name']} {u['last-name']}
+                      </td>
+                      <td>
+                        <Status value={u.status} />
+                      </td>
+                      <td>{u.roles.map((r) => r.name).join(', ') || '—'}</td>
+                      <td>
+                        <button type="button" onClick={() => setEditing(u)} aria-label={`Edit the roles of ${u['user-name']}`}>
+                          Edit roles
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            <Pager label="Workforce users" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />
+          </>
+        )}
+      </Loading>
+      {editing ? <RolesForm key={editing.id} user={editing} known={known} onDone={() => (setEditing(undefined), users.reload())} /> : null}
+    </Page>
+  );
+}
+
+function RolesForm({ user, known, onDone }: { user: WorkforceUser; known: string[]; onDone: () => void }) {
+  const [roles, setRoles] = useState(user.roles.map((r) => r.name));
+  const [saved, setSaved] = useState(false);
+  const save = useAction(async () => {
+    await api.put(`/api/ccw/users/${seg(user['user-name'])}`, { roles: roles.map((name) => ({ name })) });
+    setSaved(true);
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void save.run();
+  };
+  return (
+    <Section title={`Roles of ${user['user-name']}`}>
+      <form onSubmit={submit} noValidate>
+        <CheckboxGroup legend="Roles" options={known} selected={roles} onChange={setRoles} errors={save.error?.messages} />
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={save.busy}>
+            Save roles
+          </button>
+          <button type="button" onClick={onDone}>
+            Close
+          </button>
+        </div>
+        {saved ? <Notice>Roles saved.</Notice> : null}
+      </form>
+    </Section>
+  );
+}

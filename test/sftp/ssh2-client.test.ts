@@ -112,6 +112,16 @@ for (const dialect of dialects()) {
       assert.deepEqual(reasons, ['disabled']);
     });
 
+    it('logs in with a key then a password for the publickey+password policy, and not with either alone', async () => {
+      await harness.createAccount({ username: 'frank', 'ssh-keys': [key.publicLine], 'auth-policy': 'publickey+password' });
+      const both = await connectSsh2({ port: harness.port, username: 'frank', privateKey: key.privateKey, password: PASSWORD, authHandler: ['publickey', 'password'], localAddress: '127.0.0.5' });
+      both.end();
+      assert.match(await loginFails(harness.port, { username: 'frank', privateKey: key.privateKey, authHandler: ['publickey'], localAddress: '127.0.0.5' }), /authentication methods failed/);
+      assert.match(await loginFails(harness.port, { username: 'frank', password: PASSWORD, authHandler: ['password'], localAddress: '127.0.0.5' }), /authentication methods failed/);
+      const logins = (await harness.auditEvents('frank')).filter((e) => e.event === 'login');
+      assert.ok(logins.some((e) => e.outcome === 'success' && e.method === 'publickey+password'));
+    });
+
     it('bans an address after repeated failures: even the right password fails, new connections are dropped', async () => {
       for (let i = 0; i < 5; i++) await loginFails(harness.port, password('alice', '127.0.0.3', 'wrong'));
       assert.match(await loginFails(harness.port, password('alice', '127.0.0.3')), /authentication methods failed|ECONNRESET|Connection lost|Timed out/i);

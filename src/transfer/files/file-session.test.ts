@@ -120,6 +120,19 @@ for (const dialect of dialects()) {
       assert.equal((await session.stat('/Incoming/Users/same.csv')).size, 3);
     });
 
+    it('receives a large upload whole (flushed to disk while it is written)', async () => {
+      const session = open();
+      const chunk = crypto.randomBytes(1024 * 1024);
+      const handle = await session.open('/Incoming/Users/large.csv', upload);
+      const hash = crypto.createHash('sha256');
+      for (let i = 0; i < 80; i++) {
+        await session.write(handle, i * chunk.length, chunk);
+        hash.update(chunk);
+      }
+      await session.close(handle);
+      assert.deepEqual([received.at(-1)!.size, received.at(-1)!.sha256], [80 * chunk.length, hash.digest('hex')]);
+    });
+
     it('hashes writes that arrive out of order by reading the file again', async () => {
       const session = open();
       const data = crypto.randomBytes(3_000_000);

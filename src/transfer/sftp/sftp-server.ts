@@ -41,12 +41,15 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
   const { log } = options;
   const registry = new SessionRegistry();
   const connections = new Set<Connection>();
+  const sockets = new Set<net.Socket>();
   const ssh = new ssh2.Server({ hostKeys: options.hostKeys.map((k) => k.privateKey), algorithms: sftpAlgorithms, ident: 'Workgate' }, (client, info) =>
     onClient(client, info.ip),
   );
 
   const tcp = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
     socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     void admit(socket);
   });
 
@@ -132,10 +135,15 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     port,
     nativeCrypto: nativeCryptoAvailable(),
     registry,
+    /** Stops listening, ends every connection (destroying those still open after 5 s). */
     async close() {
       const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
       for (const client of connections) client.end();
+      const force = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, 5000);
       await closed;
+      clearTimeout(force);
     },
   };
 }

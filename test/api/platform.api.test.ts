@@ -87,10 +87,9 @@ describe('the HTTP platform around the API', () => {
         assert.ok(!(res.statusCode === 404 && /no route/.test(res.body)), `${method} ${path} is served`);
       }
     }
-    const routes = api.app.printRoutes({ commonPrefix: false });
     for (const resource of ['users', 'roles', 'account_types', 'accounts', 'lookups', 'lookup_values']) {
       assert.ok(doc.paths[`/api/${resource}`], `${resource} documented`);
-      assert.ok(routes.includes(`/api/${resource}`), `${resource} served`);
+      assert.ok(api.app.hasRoute({ method: 'GET', url: `/api/${resource}` }), `${resource} served`);
     }
   });
 });

@@ -45,9 +45,9 @@ describe('workgate serve', () => {
     const server = await startServer(dataDir);
     assert.ok(fs.existsSync(path.join(dataDir, 'workgate.db')));
     const health = await fetch(`${server.url}/healthz`);
-    const body = (await health.json()) as { status: string; database: string };
-    assert.equal(body.status, 'ok');
-    assert.equal(body.database, 'sqlite');
+    const healthBody = (await health.json()) as { status: string; database: string };
+    assert.equal(healthBody.status, 'ok');
+    assert.equal(healthBody.database, 'sqlite');
 
     // A request in flight: headers sent, body still coming when SIGTERM arrives.
     const body = JSON.stringify({ login: 'late', email: 'late@example.com', firstname: 'Late', lastname: 'Comer' });

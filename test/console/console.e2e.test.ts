@@ -167,6 +167,37 @@ describe('console and Workforce pages in headless Chromium', { skip, timeout: 30
     await screenshot(page, 'workforce-settings', { fullPage: true });
   });
 
+  it('opens every console page from the navigation without an error', async () => {
+    const { page } = admin;
+    const failures: string[] = [];
+    const onError = (error: Error) => failures.push(error.message);
+    page.on('pageerror', onError);
+    try {
+      const nav = page.getByRole('navigation', { name: 'Console sections' });
+      const names = await nav.getByRole('link').allInnerTexts();
+      assert.ok(names.length >= 15, `the navigation lists the areas: ${names.join(', ')}`);
+      for (const name of names) {
+        await nav.getByRole('link', { name, exact: true }).click();
+        await page.waitForFunction(() => document.querySelector('main h1') !== null && document.querySelector('main .busy') === null);
+        const errors = await page.locator('main .alert.error').allInnerTexts();
+        assert.deepEqual(errors, [], `${name} shows no error`);
+        assert.equal(await nav.getByRole('link', { name, exact: true }).getAttribute('aria-current'), 'page');
+        if (name === 'PGP') {
+          assert.match(await page.locator('#published-fingerprint').innerText(), /^[0-9A-F]{40,64}$/i);
+          await screenshot(page, 'pgp');
+        }
+        if (name === 'Users') {
+          await page.getByLabel('Contains').fill('feeduser1');
+          await page.getByRole('link', { name: 'feeduser1', exact: true }).click();
+          await page.getByRole('heading', { name: 'Supervisor chain' }).waitFor();
+        }
+      }
+    } finally {
+      page.off('pageerror', onError);
+    }
+    assert.deepEqual(failures, []);
+  });
+
   describe('Workforce pages through the identity provider', () => {
     let idp: OidcIdp;
 
@@ -186,9 +217,33 @@ describe('console and Workforce pages in headless Chromium', { skip, timeout: 30
         const created = await user(login, extra);
         assert.equal(created.status, 201, JSON.stringify(created.body));
       }
+      // HR segments 4 (sites) and 5 (buildings) with relationships, fed as Master Data files over SFTP.
+      assert.equal((await h.api('PUT', '/api/admin/sftp-accounts/acme', { folders: ['CCW', 'Users'] })).status, 200);
+      assert.equal((await h.api('PUT', '/api/ccw/settings', { 'segment-names': { '5': 'Building' } })).status, 200);
+      const session = await connectSsh2({ port: h.sftpPort, username: 'acme', privateKey: key.privateKey });
+      try {
+        for (const [name, content] of [
+          ['MasterData_4_sites.csv', 'Name,Code,Description\r\nNorth,N,North campus\r\nSouth,S,South campus\r\n'],
+          ['MasterData_5_buildings.csv', 'Name,Code\r\nN1,N1\r\nN2,N2\r\nS1,S1\r\n'],
+          ['MasterDataRelationship_4_5_campus.csv', 'Parent Segment Name,Child Segment Name\r\nNorth,N1\r\nNorth,N2\r\nSouth,S1\r\n'],
+        ]) {
+          await upload(session, `/Incoming/CCW/${name}`, content!);
+          const run = await eventually(`the run of ${name}`, async () => {
+            const runs = (await h.api('GET', `/api/data_file_sources?file-name=${name}`)).body as Array<{ status: string; 'result-text': string }>;
+            return runs.find((r) => !['pending', 'loading'].includes(r.status));
+          });
+          assert.equal(run.status, 'done', `${name}: ${JSON.stringify(run)}`);
+        }
+      } finally {
+        session.end();
+      }
       idp.accounts.set('sub-wendy', { email: 'wendy@example.com' });
       idp.accounts.set('sub-nora', { email: 'nora@example.com' });
-      await eventually('wendy in Workforce', async () => ((await h.api('GET', '/api/ccw/users/wendy')).status === 200 ? true : undefined));
+      // Sync brings the users and their supervisors over; the chain is complete once both supervisors arrived.
+      await eventually('wendy and her supervisors in Workforce', async () => {
+        const chain = await h.api('GET', '/api/ccw/users/wendy/approval-chain?amount=5000&currency=USD');
+        return chain.status === 200 && chain.body.length === 2 ? true : undefined;
+      });
     });
 
     after(async () => {
@@ -226,6 +281,16 @@ describe('console and Workforce pages in headless Chromium', { skip, timeout: 30
         await page.getByLabel('Amount', { exact: true }).fill('12,5');
         await page.getByRole('button', { name: 'Show approvers' }).click();
         await page.locator('.field-error, .alert.error').first().waitFor();
+        await page.getByRole('link', { name: 'Choose segment values' }).click();
+        const sites = page.getByLabel('4. Site Location');
+        await page.locator('option', { hasText: 'North' }).first().waitFor({ state: 'attached' });
+        await sites.selectOption('North');
+        const buildings = page.getByLabel('5. Building');
+        await page.getByText('Only the values under Site Location "North".').waitFor();
+        assert.deepEqual(await buildings.locator('option').allInnerTexts(), ['Choose…', 'N1', 'N2']);
+        await buildings.selectOption('N2');
+        await page.getByTestId('chosen').filter({ hasText: 'Chosen: North › N2' }).waitFor();
+        await screenshot(page, 'workforce-segments');
         // The console is not for her: the page says why.
         await page.goto(`${h.url}/console`);
         await page.getByText('does not have the Admin role the console needs').waitFor();

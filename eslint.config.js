@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'web/dist/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'web/dist/', 'coverage/', '.scratch-*/', '.bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'bench/**', 'src/cli.ts', 'src/cli/**'],
+    files: ['scripts/**', 'bench/**', 'src/cli.ts', 'src/cli/**', 'src/**/*.cli.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.ts';
@@ -160,7 +161,7 @@ export function countColumns(counts: FeedCounts) {
 
 /** Writes the result lines (encrypted for the account when it has a key) to the temp file and fsyncs it. */
 export async function writeResult(
-  handle: import('node:fs/promises').FileHandle,
+  handle: FileHandle,
   lines: AsyncIterable<string>,
   encrypter: ((input: Readable) => Readable) | undefined,
 ): Promise<void> {

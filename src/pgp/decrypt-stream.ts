@@ -64,7 +64,8 @@ export function chooseDecryptionKeys(message: openpgp.Message<ReadableStream<Uin
 async function readMessage(source: ByteSource, format: MessageFormat, pieceBytes: number | undefined) {
   const web = source.web(pieceBytes ?? defaultPieceBytes.decrypt);
   return format === 'armored'
-    ? openpgp.readMessage({ armoredMessage: web.pipeThrough(new TextDecoderStream('latin1')) })
+    ? // TextDecoderStream's writable side is typed for any BufferSource; our stream carries Uint8Array.
+      openpgp.readMessage({ armoredMessage: web.pipeThrough(new TextDecoderStream('latin1') as unknown as ReadableWritablePair<string, Uint8Array>) })
     : openpgp.readMessage({ binaryMessage: web });
 }
 

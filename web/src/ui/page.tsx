@@ -35,9 +35,15 @@ export function Section({ title, children, id }: { title: string; children: Reac
 export function ErrorMessages({ error, messages }: { error?: ApiError | undefined; messages?: string[] }) {
   const list = messages ?? error?.messages ?? [];
   if (list.length === 0) return null;
+  const here = window.location.pathname + window.location.search;
   return (
     <div className="alert error" role="alert">
       {list.length === 1 ? <p>{list[0]}</p> : <ul>{list.map((m) => <li key={m}>{m}</li>)}</ul>}
+      {error?.status === 401 ? (
+        <p>
+          <a href={`/auth/login?return_to=${encodeURIComponent(here)}`}>Sign in again</a>
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -184,6 +184,20 @@ for (const dialect of dialects()) {
       assert.ok(!listing.some((e) => e.filename === 'cut.csv'));
     });
 
+    it('survives a malformed SFTP packet: only that channel closes', async () => {
+      const session = await connectSsh2({ port: harness.port, ...password('alice') });
+      const channel = await new Promise<ssh2.ClientChannel>((resolve, reject) => session.client.subsys('sftp', (error, stream) => (error ? reject(error) : resolve(stream))));
+      const closed = new Promise<void>((resolve) => channel.on('close', () => resolve()));
+      channel.resume();
+      channel.write(Buffer.from([0, 0, 0, 5, 1, 0, 0, 0, 3]));
+      channel.write(Buffer.from([0x7f, 0xff, 0xff, 0xff, 3]));
+      await closed;
+      const again = await sftpCall<ssh2.SFTPWrapper>((cb) => session.client.sftp(cb));
+      assert.equal(await sftpCall<string>((cb) => again.realpath('.', cb)), '/');
+      session.end();
+      assert.equal(await loginFails(harness.port, password('alice')), 'logged in');
+    });
+
     it('pages a folder of 10,000 files to the end', async () => {
       const dir = await harness.accountDir('alice', 'Outgoing', 'Users');
       fs.mkdirSync(dir, { recursive: true });

@@ -62,6 +62,8 @@ export function serveSftp(stream: SFTPWrapper, session: FileSession, log: Logger
     if (name === 'hardlink@openssh.com') answer(id, () => session.refuse('link', firstString(data)), ok(id));
     else stream.status(id, STATUS_CODE.OP_UNSUPPORTED);
   });
+  // A malformed or oversized packet is fatal to this SFTP channel only; ssh2 closes it after the event.
+  stream.on('error', (error: Error) => log.info({ err: error.message }, 'sftp protocol error: channel closed'));
   // The client's EOF ends the SFTP stream (else `sftp -b` waits forever for the channel to close).
   stream.on('end', () => stream.end());
   stream.on('close', () => {

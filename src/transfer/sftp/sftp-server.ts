@@ -46,6 +46,8 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     onClient(client, info.ip),
   );
 
+  ssh.on('error', (error: Error) => log.error({ err: error }, 'ssh server error'));
+
   const tcp = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
     socket.setNoDelay(true);
     sockets.add(socket);
@@ -92,7 +94,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     client.on('close', () => {
       clearTimeout(loginTimer);
       connections.delete(client);
-      for (const session of files) void session.end();
+      for (const session of files) session.end().catch((error: unknown) => state.log.error({ err: error }, 'could not end the file session'));
       if (state.live) {
         registry.close(state.sessionId);
         state.log.info({ username: state.live.username, ...state.live.traffic }, 'disconnected');

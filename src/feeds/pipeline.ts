@@ -62,9 +62,10 @@ export async function applyFile(deps: PipelineDeps, run: Run, file: FeedSourceFi
   const encrypter = deps.pgp ? await deps.pgp.encrypterFor(account.username) : undefined;
 
   return deps.db.withDedicatedConnection((db) => db.kysely.transaction().execute(async (trx) => {
-    // A write first: on SQLite it takes the write lock now (waiting for other writers), instead of
-    // failing later when a read snapshot of this transaction could no longer be upgraded.
-    await deps.runs.update(run.id, { heartbeat_at: deps.clock().toISOString() }, trx);
+    // SQLite: a write first takes the write lock now (waiting for other writers), instead of failing
+    // later when this transaction's read snapshot could no longer be upgraded. Not on PostgreSQL:
+    // the run's row would stay locked until commit and block the heartbeat other nodes watch.
+    if (db.adapter.name === 'sqlite') await deps.runs.update(run.id, { heartbeat_at: deps.clock().toISOString() }, trx);
     const imported = await layout.start({ db, trx, actor: `feed:run ${run.id}`, fullFeed: header.fullFeed, given: header.given });
     let bytes = 0;
     source.plaintext.on('data', (chunk: Buffer) => (bytes += chunk.length));

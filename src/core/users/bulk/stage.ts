@@ -61,7 +61,9 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
   await sql`create index stage_users_login on stage_users (login)`.execute(trx);
   await sql`create index stage_users_target on stage_users (target_id)`.execute(trx);
   await sql`create temp table stage_problems (line integer not null, field text not null, message text not null) ${suffix}`.execute(trx);
+  await sql`create index stage_problems_line on stage_problems (line)`.execute(trx);
   await sql`create temp table stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);
+  await sql`create index stage_user_roles_line on stage_user_roles (line, role_id)`.execute(trx);
   await sql`create temp table stage_deactivated (user_id integer primary key) ${suffix}`.execute(trx);
 }
 

@@ -112,6 +112,14 @@ for (const dialect of dialects()) {
       assert.deepEqual(reasons, ['disabled']);
     });
 
+    it("refuses a login from outside the account's allowed networks", async () => {
+      await harness.createAccount({ username: 'gina', 'auth-policy': 'password', 'allowed-networks': ['127.0.0.6/32'] });
+      assert.equal(await loginFails(harness.port, password('gina', '127.0.0.6')), 'logged in');
+      assert.match(await loginFails(harness.port, password('gina', '127.0.0.7')), /authentication methods failed/);
+      const refused = (await harness.auditEvents('gina')).filter((e) => e.event === 'login_failed').map((e) => e.detail?.reason);
+      assert.deepEqual(refused, ['network_not_allowed']);
+    });
+
     it('logs in with a key then a password for the publickey+password policy, and not with either alone', async () => {
       await harness.createAccount({ username: 'frank', 'ssh-keys': [key.publicLine], 'auth-policy': 'publickey+password' });
       const both = await connectSsh2({ port: harness.port, username: 'frank', privateKey: key.privateKey, password: PASSWORD, authHandler: ['publickey', 'password'], localAddress: '127.0.0.5' });

@@ -76,7 +76,7 @@ export async function startFeedHarness(dialect: DialectUnderTest, options: FeedH
     files: feedFilesFrom(received, store),
     accounts: feedAccountsFrom(accounts),
     layouts: [
-      ...coreLayouts({ core, startUserImport: (trx, opts) => startUserImport({ db, clock, outbox: noOutbox }, trx, opts) }),
+      ...coreLayouts({ core, startUserImport: (own, trx, opts) => startUserImport({ db: own, clock, outbox: noOutbox }, trx, opts) }),
       ...workforceLayouts({ workforce }),
     ],
     holdPercent: options.holdPercent ?? 20,

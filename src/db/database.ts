@@ -86,6 +86,8 @@ function openSqlite(file: string): Db {
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
+  // Staging tables of a big feed file are temporary tables: on disk, not in the process's memory.
+  connection.pragma('temp_store = FILE');
   // Writers wait for one another (a big feed file holds the write lock until it commits).
   connection.pragma('busy_timeout = 60000');
   const kysely = new Kysely<Database>({

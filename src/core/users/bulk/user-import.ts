@@ -102,6 +102,8 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   }
 
   async function plan(): Promise<UserImportCounts> {
+    // Autovacuum never analyzes temporary tables: without statistics PostgreSQL plans the joins blind.
+    if (db.adapter.name === 'postgres') await sql`analyze stage_users, stage_user_roles, stage_problems`.execute(trx);
     await checkDuplicateKeys(db, trx);
     await matchExistingUsers(db, trx);
     await checkTakenValues(db, trx);

@@ -51,7 +51,38 @@ export function withQuery(path: string, query: Query = {}): string {
   return text ? `${path}?${text}` : path;
 }
 
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new DOMException('aborted', 'AbortError'))), { once: true });
+  });
+
+/** Reads are retried (twice at most) when the API's rate limit answers 429, after the time it asks for. */
+const maxReadRetries = 2;
+
 export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await requestOnce<T>(method, path, body, signal);
+    } catch (error) {
+      if (!(error instanceof RateLimited) || method !== 'GET' || attempt >= maxReadRetries) throw error instanceof RateLimited ? error.apiError : error;
+      await sleep(error.waitMs, signal);
+    }
+  }
+}
+
+class RateLimited extends Error {
+  readonly apiError: ApiError;
+  readonly waitMs: number;
+
+  constructor(apiError: ApiError, waitMs: number) {
+    super(apiError.message);
+    this.apiError = apiError;
+    this.waitMs = waitMs;
+  }
+}
+
+async function requestOnce<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -69,6 +100,10 @@ export async function request<T>(method: string, path: string, body?: unknown, s
     throw new ApiError(0, 'network', ['Workgate could not be reached. Check the connection and try again.']);
   }
   const text = await response.text();
+  if (response.status === 429) {
+    const seconds = Number(response.headers.get('retry-after'));
+    throw new RateLimited(errorOf(429, text), Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 10) * 1000 : 1000);
+  }
   if (!response.ok) throw errorOf(response.status, text);
   return (text ? JSON.parse(text) : undefined) as T;
 }

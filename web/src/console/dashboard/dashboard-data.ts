@@ -2,7 +2,22 @@ import { api } from '../../api/client.ts';
 import type { AuditEvent, Ban, LiveSession, Run, SftpAccount, SignInEvent, SyncStatus } from '../../api/types.ts';
 
 /** How many accounts the dashboard asks about one by one (sessions, failed logins); beyond that it says so. */
-export const accountsLooked = 50;
+export const accountsLooked = 25;
+/** Accounts asked about at once: the session's requests share the API's rate limit (25 per second, bursts of 20). */
+const concurrency = 3;
+
+async function eachLimited<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
 const day = 24 * 3600 * 1000;
 
 export interface Dashboard {
@@ -30,17 +45,15 @@ export async function loadDashboard(signal: AbortSignal): Promise<Dashboard> {
   ]);
   const looked = accounts.filter((a) => !a.disabled).slice(0, accountsLooked);
   const since = Date.now() - day;
-  const perAccount = await Promise.all(
-    looked.map(async (a) => {
-      const path = `/api/admin/sftp-accounts/${encodeURIComponent(a.username)}`;
-      const [sessions, events] = await Promise.all([
-        optional(api.get<LiveSession[]>(`${path}/sessions`, {}, signal), []),
-        optional(api.get<AuditEvent[]>(`${path}/audit-events`, { limit: 50 }, signal), []),
-      ]);
-      const failures = events.filter((e) => e.event === 'login_failed' && Date.parse(e.at) >= since).map((e) => ({ ...e, username: a.username }));
-      return { username: a.username, count: sessions.length, failures };
-    }),
-  );
+  const perAccount = await eachLimited(looked, async (a) => {
+    const path = `/api/admin/sftp-accounts/${encodeURIComponent(a.username)}`;
+    const [sessions, events] = await Promise.all([
+      optional(api.get<LiveSession[]>(`${path}/sessions`, {}, signal), []),
+      optional(api.get<AuditEvent[]>(`${path}/audit-events`, { limit: 50 }, signal), []),
+    ]);
+    const failures = events.filter((e) => e.event === 'login_failed' && Date.parse(e.at) >= since).map((e) => ({ ...e, username: a.username }));
+    return { username: a.username, count: sessions.length, failures };
+  });
   const byStatus: Record<string, number> = {};
   for (const run of recentRuns) byStatus[run.status] = (byStatus[run.status] ?? 0) + 1;
   return {

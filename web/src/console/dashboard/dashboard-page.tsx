@@ -18,7 +18,7 @@ function Tile({ label, value, to }: { label: string; value: ReactNode; to?: stri
 }
 
 export function DashboardPage() {
-  const dashboard = useApi((signal) => loadDashboard(signal), 'dashboard', { pollMs: 10_000, keepPolling: () => true });
+  const dashboard = useApi((signal) => loadDashboard(signal), 'dashboard', { pollMs: 30_000, keepPolling: () => true });
   return (
     <Page title="Dashboard">
       <Loading state={dashboard} label="the dashboard">

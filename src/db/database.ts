@@ -121,6 +121,9 @@ function openSqlite(file: string): Db {
 
 function openPostgres(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'workgate' });
+  // An idle connection the server closes (restart, failover, a dropped test database) is an 'error'
+  // event; unhandled, it would end the process. The pool replaces it; the next query reports real trouble.
+  pool.on('error', () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const db: Db = {
     kysely,

@@ -1,7 +1,7 @@
 /** A plain text table: columns padded to their widest cell, numbers right-aligned. */
 export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((row) => /^[\d.,-]*$/.test(row[i] ?? '')));
+  const numeric = headers.map((_, i) => rows.some((row) => /\d/.test(row[i] ?? '')) && rows.every((row) => /^[\d.,-]*$/.test(row[i] ?? '')));
   const line = (cells: string[]) =>
     cells.map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');

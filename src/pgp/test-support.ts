@@ -38,8 +38,13 @@ export function createGpgHome(): GpgHome {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // gpg may exit before reading all of stdin (a refused input): EPIPE must not become an uncaught error.
+    child.stdin.on('error', (error) => (stderr += `\nstdin: ${error.message}`));
     child.stdin.end(input ?? '');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
     if (code !== 0) throw new Error(`gpg ${args.join(' ')} exited ${code}: ${stderr}`);
     return { stdout: Buffer.concat(stdout), stderr };
   }
@@ -48,7 +53,8 @@ export function createGpgHome(): GpgHome {
     run,
     close() {
       spawnSync('gpgconf', ['--kill', 'all'], { env });
-      fs.rmSync(home, { recursive: true, force: true });
+      // The agent may still be removing its sockets as it exits.
+      fs.rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }

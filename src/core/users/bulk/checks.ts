@@ -47,14 +47,14 @@ export async function checkDuplicateKeys(db: Db, trx: Kysely<Database>): Promise
  * so a Full file never deactivates a user whose row merely had a mistake.
  */
 export async function matchExistingUsers(db: Db, trx: Kysely<Database>): Promise<void> {
-  await sql`update stage_users set matched_by = 'employee_number',
-      target_id = (select u.id from core_users u where u.employee_number = stage_users.employee_number)
-    where employee_number is not null`.execute(trx);
-  await sql`update stage_users set matched_by = null where target_id is null`.execute(trx);
-  await sql`update stage_users set matched_by = 'login',
-      target_id = (select u.id from core_users u where u.login = stage_users.login)
-    where target_id is null and login is not null`.execute(trx);
-  await sql`update stage_users set matched_by = null where target_id is null`.execute(trx);
+  // One pass that touches only the rows that match (a file of new users updates none).
+  await sql`update stage_users set target_id = m.id, matched_by = m.how from (
+      select s.line, coalesce(e.id, l.id) as id, case when e.id is not null then 'employee_number' else 'login' end as how
+      from stage_users s
+      left join core_users e on e.employee_number = s.employee_number
+      left join core_users l on l.login = s.login
+      where e.id is not null or l.id is not null) m
+    where stage_users.line = m.line`.execute(trx);
   const { rows } = await sql<{ line: number; login: string; theirs: string; ours: string }>`
     select s.line, s.login, u.employee_number as theirs, s.employee_number as ours
     from stage_users s join core_users u on u.id = s.target_id

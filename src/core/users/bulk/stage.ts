@@ -56,15 +56,24 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
     line integer primary key,
     ${sql.join(text)},
     active ${bool}, ccw_user ${bool}, has_roles ${bool} not null, has_error ${bool} not null,
-    target_id integer, matched_by text, outcome text, was_licensed ${bool}
+    target_id integer, matched_by text, outcome text, was_licensed ${bool}, manager_id integer
   ) ${suffix}`.execute(trx);
+  await sql`create temp table stage_problems (line integer not null, field text not null, message text not null) ${suffix}`.execute(trx);
+  await sql`create temp table stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);
+  await sql`create temp table stage_deactivated (user_id integer primary key) ${suffix}`.execute(trx);
+}
+
+/**
+ * Once every row is staged: the indexes the checks and the plan join on. Built from the loaded rows
+ * (a sort) rather than kept up row by row while staging. PostgreSQL then gets statistics: autovacuum
+ * never analyzes temporary tables, so without them it plans every join blind.
+ */
+export async function indexStageTables(db: Db, trx: Kysely<Database>): Promise<void> {
   await sql`create index stage_users_login on stage_users (login)`.execute(trx);
   await sql`create index stage_users_target on stage_users (target_id)`.execute(trx);
-  await sql`create temp table stage_problems (line integer not null, field text not null, message text not null) ${suffix}`.execute(trx);
   await sql`create index stage_problems_line on stage_problems (line)`.execute(trx);
-  await sql`create temp table stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);
   await sql`create index stage_user_roles_line on stage_user_roles (line, role_id)`.execute(trx);
-  await sql`create temp table stage_deactivated (user_id integer primary key) ${suffix}`.execute(trx);
+  if (db.adapter.name === 'postgres') await sql`analyze stage_users, stage_user_roles, stage_problems`.execute(trx);
 }
 
 /** SQLite keeps temporary tables for the connection's life: drop them when the import ends. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createCoreService } from '../../core.service.ts';
 import { noOutbox, type OutboxEvent, type OutboxPort } from '../../outbox.port.ts';
 import { dialects, type TestDatabase } from '../../../../test/support/databases.ts';
 import type { UserInput } from '../user.types.ts';
@@ -104,6 +105,60 @@ for (const dialect of dialects()) {
         assert.match(byLine.get(7)!.problems[0]!.message, /not a valid email/);
         assert.equal(byLine.get(8)!.outcome, 'created');
         assert.equal(await managerOf(t, 'root'), null, 'the cycle was not written');
+      } finally {
+        await t.drop();
+      }
+    });
+
+    it('links an existing user to a manager the same file creates, and a new user to an existing one renamed by the file', async () => {
+      const t = await dialect.create();
+      try {
+        await runImport(t, [row(2, 'old', { employeeNumber: 'E1' }), row(3, 'boss', { employeeNumber: 'E2' })]);
+        const { outcomes } = await runImport(t, [
+          row(2, 'old', { employeeNumber: 'E1', manager: { login: 'newboss' } }),
+          row(3, 'newboss', { manager: { login: 'chief' } }),
+          row(4, 'chief', { employeeNumber: 'E2' }),
+        ]);
+        assert.deepEqual(outcomes.map((o) => o.outcome), ['updated', 'created', 'updated']);
+        assert.equal(await managerOf(t, 'old'), 'newboss');
+        assert.equal(await managerOf(t, 'newboss'), 'chief');
+      } finally {
+        await t.drop();
+      }
+    });
+
+    it('fails the rows whose manager is on a loop too, and applies the rest without a half-written link', async () => {
+      const t = await dialect.create();
+      try {
+        const { outcomes } = await runImport(t, [
+          row(2, 'ann', { manager: { login: 'bob' } }),
+          row(3, 'bob', { manager: { login: 'ann' } }),
+          row(4, 'cid', { manager: { login: 'ann' } }),
+          row(5, 'dee', { manager: { login: 'eve' } }),
+          row(6, 'eve'),
+        ]);
+        assert.deepEqual(outcomes.map((o) => [o.key, o.outcome]), [['ann', 'error'], ['bob', 'error'], ['cid', 'error'], ['dee', 'created'], ['eve', 'created']]);
+        assert.match(outcomes[0]!.problems[0]!.message, /would create a cycle: ann -> bob -> ann/);
+        assert.match(outcomes[2]!.problems[0]!.message, /Manager "ann" is not a user/);
+        const logins = (await t.db.kysely.selectFrom('core_users').select('login').orderBy('login').execute()).map((r) => r.login);
+        assert.deepEqual(logins, ['dee', 'eve']);
+        assert.equal(await managerOf(t, 'dee'), 'eve');
+      } finally {
+        await t.drop();
+      }
+    });
+
+    it('gives new users ids in line order after the existing ones, and users created later still get fresh ids', async () => {
+      const t = await dialect.create();
+      try {
+        const core = createCoreService({ db: t.db });
+        const first = await core.users.create({ login: 'api1', email: 'api1@example.com', firstname: 'A', lastname: 'P' }, 'test');
+        await runImport(t, [row(2, 'xena'), row(3, 'yuri'), row(4, 'zoe', { manager: { login: 'xena' } })]);
+        const ids = await t.db.kysely.selectFrom('core_users').select(['login', 'id']).where('login', 'in', ['xena', 'yuri', 'zoe']).orderBy('id').execute();
+        assert.deepEqual(ids.map((r) => r.login), ['xena', 'yuri', 'zoe']);
+        assert.ok(ids[0]!.id > first.id);
+        const later = await core.users.create({ login: 'api2', email: 'api2@example.com', firstname: 'A', lastname: 'P' }, 'test');
+        assert.ok(later.id > ids[2]!.id, 'the id sequence moved past the imported users');
       } finally {
         await t.drop();
       }

@@ -10,14 +10,22 @@ import {
   deactivateMissing,
   decideOutcomes,
   insertCreatedUsers,
-  linkManagers,
   replaceRoles,
+  resolveManagers,
   updateChangedUsers,
   type ApplyContext,
 } from './apply.ts';
 import { checkDuplicateKeys, checkManagers, checkTakenValues, matchExistingUsers } from './checks.ts';
-import { findManagerCycles, loginsOf } from './cycles.ts';
-import { createStageTables, dropStageTables, flagRowsWithProblems, stageProblemColumns, stageRoleColumns, stageUserColumns } from './stage.ts';
+import { managerLoops } from './cycles.ts';
+import {
+  createStageTables,
+  dropStageTables,
+  flagRowsWithProblems,
+  indexStageTables,
+  stageProblemColumns,
+  stageRoleColumns,
+  stageUserColumns,
+} from './stage.ts';
 
 export interface UserImportRow {
   line: number;
@@ -102,8 +110,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   }
 
   async function plan(): Promise<UserImportCounts> {
-    // Autovacuum never analyzes temporary tables: without statistics PostgreSQL plans the joins blind.
-    if (db.adapter.name === 'postgres') await sql`analyze stage_users, stage_user_roles, stage_problems`.execute(trx);
+    await indexStageTables(db, trx);
     await checkDuplicateKeys(db, trx);
     await matchExistingUsers(db, trx);
     await checkTakenValues(db, trx);
@@ -140,10 +147,9 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       await sql`savepoint user_import`.execute(trx);
       await insertCreatedUsers(ctx);
       await updateChangedUsers(ctx);
-      await linkManagers(ctx);
       await replaceRoles(ctx);
       await deactivateMissing(ctx);
-      const loops = options.given.has('manager') ? await managerLoops() : [];
+      const loops = options.given.has('manager') ? await managerLoops(trx) : [];
       if (loops.length === 0) {
         await sql`release savepoint user_import`.execute(trx);
         await recordOutboxEvents();
@@ -152,25 +158,11 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       await sql`rollback to savepoint user_import`.execute(trx);
       await db.bulkInsert(trx, 'stage_problems', stageProblemColumns, loops);
       await flagRowsWithProblems(trx);
+      // Rows naming a user of a failed row as manager fail too; the others' manager ids are recomputed.
+      await checkManagers(db, trx);
+      await resolveManagers(trx);
     }
     throw new Error('manager loops kept appearing after 5 attempts');
-  }
-
-  async function managerLoops(): Promise<unknown[][]> {
-    const { rows } = await sql<{ line: number; id: number }>`
-      select line, target_id as id from stage_users
-      where has_error = ${false} and outcome <> 'unchanged' and manager_login is not null`.execute(trx);
-    const cycles = await findManagerCycles(trx, rows.map((r) => r.id));
-    if (cycles.size === 0) return [];
-    const logins = await loginsOf(trx, [...new Set([...cycles.values()].flat())]);
-    return rows
-      .filter((r) => cycles.has(r.id))
-      .map((r) => {
-        const loop = cycles.get(r.id)!;
-        const start = loop.indexOf(r.id);
-        const names = [...loop.slice(start), ...loop.slice(0, start), r.id].map((id) => logins.get(id) ?? `#${id}`);
-        return [r.line, 'manager', `Manager ${names[1]} would create a cycle: ${names.join(' -> ')}`];
-      });
   }
 
   /** Sync hears of every user who holds the Workforce licence now or held it before this file. */

@@ -8,6 +8,7 @@ import { pgpMigration } from './migrations/0004-pgp.ts';
 import { workforceSyncMigration } from './migrations/0005-workforce-sync.ts';
 import { feedsMigration } from './migrations/0006-feeds.ts';
 import { ssoMigration } from './migrations/0007-sso.ts';
+import { listFilterIndexesMigration } from './migrations/0008-list-filter-indexes.ts';
 import type { Migration } from './migrations/helpers.ts';
 
 /** Forward-only, numbered. Append new ones; never edit one that has shipped. */
@@ -19,6 +20,7 @@ const migrations: Array<[string, (adapter: Db['adapter']) => Migration]> = [
   ['0005-workforce-sync', workforceSyncMigration],
   ['0006-feeds', feedsMigration],
   ['0007-sso', ssoMigration],
+  ['0008-list-filter-indexes', listFilterIndexesMigration],
 ];
 
 export interface MigrationReport {

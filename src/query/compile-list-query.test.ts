@@ -4,6 +4,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { dialects, type TestDatabase } from '../../test/support/databases.ts';
 import { accountQuerySchema, userQuerySchema } from '../core/query-schemas.ts';
 import type { Database, Db } from '../db/index.ts';
+import { prefixBucketColumns } from '../db/migrations/0008-list-filter-indexes.ts';
 import { applyListQuery, escapeLike } from './compile-list-query.ts';
 import { defaultListQuery, type Condition, type ConditionValue, type ListQuery, type Operator, type QuerySchema } from './types.ts';
 
@@ -88,6 +89,13 @@ async function assertCases(db: Db, schema: QuerySchema, cases: Case[]): Promise<
   for (const [label, conditions, expected] of cases) assert.deepEqual(await ids(db, schema, conditions), expected, label);
 }
 
+describe('query schemas and indexes', () => {
+  it('mark as prefix-bucketed exactly the user columns that have a bucket index on SQLite', () => {
+    const marked = Object.values(userQuerySchema.fields).filter((spec) => spec.prefixBucket).map((spec) => spec.column);
+    assert.deepEqual(marked.sort(), [...prefixBucketColumns].sort());
+  });
+});
+
 for (const dialect of dialects()) {
   describe(`applyListQuery on ${dialect.name}`, { skip: dialect.skip }, () => {
     let t: TestDatabase;
@@ -124,6 +132,12 @@ for (const dialect of dialects()) {
         ['starts_with empty', [cond('lastname', 'starts_with', '')], [1, 2, 3, 4, 5, 6, 7]],
         ['ends_with', [cond('lastname', 'ends_with', 'SON')], [3]],
         ['starts_with non-ASCII, same case', [cond('lastname', 'starts_with', 'Öz')], [6]],
+        ['starts_with one character', [cond('lastname', 'starts_with', 'a')], [1, 3, 4, 5]],
+        ['starts_with one non-ASCII character', [cond('lastname', 'starts_with', 'Ö')], [6]],
+        ['starts_with two characters, mixed case', [cond('lastname', 'starts_with', 'aB')], [4, 5]],
+        ['starts_with and status', [cond('lastname', 'starts_with', 'AN'), cond('active', 'eq', true)], [1]],
+        ['starts_with on login and email', [cond('login', 'starts_with', 'CA'), cond('email', 'starts_with', 'Carol@')], [3]],
+        ['starts_with longer than the value', [cond('login', 'starts_with', 'bobby')], []],
         ['contains non-ASCII, same case', [cond('lastname', 'contains', 'ürk')], [6]],
         ['on a nullable column', [cond('middlename', 'contains', 'ari')], [3]],
       ]);
@@ -210,6 +224,23 @@ for (const dialect of dialects()) {
         ['manager[active]', [cond('manager.active', 'eq', true)], [2, 3, 4, 5, 6]],
         ['manager[active] false', [cond('manager.active', 'eq', false)], []],
       ]);
+    });
+
+    it('compiles equality on a unique field through a one association as one value, with the same rows', async () => {
+      await assertCases(t.db, userQuerySchema, [
+        ['manager[email]', [cond('manager.email', 'eq', 'bob@example.com')], [4, 5]],
+        ['manager[employee-number]', [cond('manager.employee-number', 'eq', 'E4')], [6]],
+        ['manager[login] of nobody', [cond('manager.login', 'eq', 'nobody')], []],
+        ['manager[login] is case-sensitive', [cond('manager.login', 'eq', 'Alice')], []],
+        ['manager[login] of a user managing nobody', [cond('manager.login', 'eq', 'eve')], []],
+        ['manager[login] and status', [cond('manager.login', 'eq', 'alice'), cond('active', 'eq', true)], [2]],
+      ]);
+      await assertCases(t.db, accountQuerySchema, [['account-type[name] and segment-1', [cond('account-type.name', 'eq', 'SAP100'), cond('segment-1', 'eq', 'B')], [2]]]);
+      const compiled = (path: string, operator: Operator, value: string) => listQuery(userQuerySchema, t.db, [cond(path, operator, value)]).compile().sql;
+      assert.match(compiled('manager.login', 'eq', 'alice'), /"manager_id" = \(select/);
+      assert.match(compiled('manager.manager.login', 'eq', 'alice'), /"manager_id" in \(select .*"manager_id" = \(select/);
+      assert.match(compiled('manager.lastname', 'eq', 'Anders'), /"manager_id" in \(select/, 'not unique');
+      assert.match(compiled('manager.login', 'in', 'alice'), /"manager_id" in \(select/, 'not equality');
     });
 
     it('treats a missing associated record as NULLs: not_eq, not_in and blank=true match it', async () => {
@@ -315,6 +346,58 @@ for (const dialect of dialects()) {
       });
     }
 
+    it('reads an active last-name prefix from its bucket in id order on SQLite, without sorting', async () => {
+      const plan = await explain(t.db, userQuerySchema, [cond('active', 'eq', true), cond('lastname', 'starts_with', 'q12')]);
+      if (t.db.adapter.name === 'sqlite') {
+        assert.match(plan, /core_users_lastname_bucket/, plan);
+        assert.doesNotMatch(plan, /TEMP B-TREE/, plan);
+      } else {
+        assert.match(plan, /core_users_lastname_lower|core_users_pkey/, plan);
+      }
+    });
+
+    it("reads a chart's accounts of one segment value in id order from the segment index, without sorting", async () => {
+      const plan = await explain(t.db, accountQuerySchema, [cond('account-type.name', 'eq', 'Type7'), cond('segment-2', 'eq', 'S42')]);
+      assert.match(plan, /core_accounts_segment_2_account_type_id_id/, plan);
+      assert.doesNotMatch(plan, /TEMP B-TREE|Sort/, plan);
+    });
+
+    it('matches prefixes of any length and script on the larger data set, in id order', async () => {
+      const extra = ['Smith', 'sMYTHE', 'S', 'Éclair', 'éclair', '😀 Smile', '😀x', 'Sm%th', 'Zz'];
+      await t.db.kysely
+        .insertInto('core_users')
+        .values(
+          extra.map((lastname, i) => ({
+            id: 5001 + i,
+            login: `extra${i}`,
+            email: `extra${i}@example.com`,
+            firstname: 'Extra',
+            lastname,
+            active: i !== 1,
+            ccw_user: false,
+            exported: false,
+            created_at: '2020-01-01T00:00:00.000Z',
+            updated_at: '2020-01-01T00:00:00.000Z',
+          })),
+        )
+        .execute();
+      const lastnames = async (prefix: string, active?: boolean) => {
+        const conditions = [cond('lastname', 'starts_with', prefix), ...(active === undefined ? [] : [cond('active', 'eq', active)])];
+        const found = await ids(t.db, userQuerySchema, conditions, { limit: 10_000 });
+        return found.filter((id) => id > 5000).map((id) => extra[id - 5001]);
+      };
+      assert.deepEqual(await lastnames('sm'), ['Smith', 'sMYTHE', 'Sm%th']);
+      assert.deepEqual(await lastnames('SM', true), ['Smith', 'Sm%th']);
+      assert.deepEqual(await lastnames('Sm%'), ['Sm%th']);
+      assert.deepEqual(await lastnames('s'), ['Smith', 'sMYTHE', 'S', 'Sm%th']);
+      // Case folds as each database's lower() does: SQLite folds ASCII only, PostgreSQL follows the locale.
+      assert.deepEqual(await lastnames('Éc'), t.db.adapter.name === 'postgres' ? ['Éclair', 'éclair'] : ['Éclair']);
+      assert.deepEqual(await lastnames('😀'), ['😀 Smile', '😀x']);
+      assert.deepEqual(await lastnames('😀 '), ['😀 Smile']);
+      assert.deepEqual(await lastnames('zz'), ['Zz']);
+      assert.deepEqual(await lastnames('zzz'), []);
+    });
+
     it('still returns the right rows on the larger data set', async () => {
       assert.deepEqual(await ids(t.db, userQuerySchema, [cond('manager.login', 'eq', 'user42')]), range(420, 429));
       assert.deepEqual(await ids(t.db, userQuerySchema, [cond('roles.name', 'eq', 'Buyer')]), range(1, 30).map((i) => i * 100));
@@ -374,18 +457,21 @@ async function seedMany(db: Db, n: number): Promise<void> {
   await sql`analyze`.execute(db.kysely);
 }
 
-/** The plan of the real list query uses an index on the root table and never scans it whole. */
-async function assertIndexed(db: Db, schema: QuerySchema, condition: Condition): Promise<void> {
-  const compiled = listQuery(schema, db, [condition]).compile();
+/** The plan of the real list query, one line per step (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN). */
+async function explain(db: Db, schema: QuerySchema, conditions: Condition[]): Promise<string> {
+  const compiled = listQuery(schema, db, conditions).compile();
   const prefix = db.adapter.name === 'sqlite' ? 'explain query plan ' : 'explain ';
   const result = await db.kysely.executeQuery<Record<string, unknown>>(CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]));
+  return result.rows.map((row) => String(db.adapter.name === 'sqlite' ? row.detail : row['QUERY PLAN'])).join('\n');
+}
+
+/** The plan of the real list query uses an index on the root table and never scans it whole. */
+async function assertIndexed(db: Db, schema: QuerySchema, condition: Condition): Promise<void> {
+  const plan = await explain(db, schema, [condition]);
   if (db.adapter.name === 'sqlite') {
-    const lines = result.rows.map((row) => String(row.detail));
-    const plan = lines.join('\n');
-    assert.ok(!lines.some((line) => line === `SCAN ${schema.table}`), `full scan of ${schema.table}:\n${plan}`);
+    assert.ok(!plan.split('\n').some((line) => line === `SCAN ${schema.table}`), `full scan of ${schema.table}:\n${plan}`);
     assert.match(plan, /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/, plan);
   } else {
-    const plan = result.rows.map((row) => String(row['QUERY PLAN'])).join('\n');
     assert.doesNotMatch(plan, new RegExp(`Seq Scan on ${schema.table}\\s+\\(`), plan);
     assert.match(plan, /Index|Bitmap/, plan);
   }

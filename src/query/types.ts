@@ -28,6 +28,13 @@ export interface FieldSpec {
   column: string;
   /** False for elements that are rendered but cannot be filtered or sorted on. Default true. */
   filterable?: boolean;
+  /** A unique index holds the column: equality through an association finds at most one row. */
+  unique?: boolean;
+  /**
+   * SQLite has a bucket index `(lower(substr(column, 1, 2)), active)` for prefix filters (migration
+   * 0008): a starts_with of two characters or more then reads only the rows of its bucket, in id order.
+   */
+  prefixBucket?: boolean;
 }
 
 export type AssociationSpec =

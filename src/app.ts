@@ -113,7 +113,8 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
     files,
     sftp,
     async close() {
-      // SFTP and Fastify stop accepting, let in-flight requests finish, then we close the database.
+      // SFTP and Fastify stop accepting and let in-flight requests finish (Fastify also waits for handlers
+      // of clients that went away: src/http/in-flight.ts), then we close the database.
       if (sftp) await sftp.close();
       if (http) await http.close();
       if (sweeper) clearInterval(sweeper);

@@ -20,6 +20,7 @@ import { registerCcwApi } from './api/ccw/ccw.routes.ts';
 import type { SyncService } from '../sync/index.ts';
 import type { WorkforceService } from '../workforce/index.ts';
 import { createHttpMetrics } from './metrics.ts';
+import { waitForInFlightOnClose } from './in-flight.ts';
 import { runsRoutes, type RunsRoutesOptions } from '../feeds/index.ts';
 import { defaultWebDir, webPages, type WebPagesOptions } from './web/web-pages.ts';
 
@@ -66,6 +67,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     return503OnClosing: true,
   });
   const metrics = createHttpMetrics();
+  // Closing waits for every handler, also of clients gone away: the caller closes the database next.
+  waitForInFlightOnClose(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

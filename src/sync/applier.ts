@@ -58,7 +58,7 @@ export function createApplier(deps: ApplierDeps) {
       } catch (error) {
         throw new BatchError(events, error);
       }
-      await markApplied(trx, events.map((e) => e.id), isoNow(clock));
+      await markApplied(trx, db.adapter, events.map((e) => e.id), isoNow(clock));
       return { applied: events.length, failed: 0, leased: true };
     });
   }

@@ -1,5 +1,5 @@
-import type { Selectable } from 'kysely';
-import { isoNow, toBool, toDate, type DialectName } from '../db/index.ts';
+import type { ExpressionBuilder, Selectable } from 'kysely';
+import { isoNow, toBool, toDate, type Database, type DialectName } from '../db/index.ts';
 import { bulkWrite } from './bulk-sql.ts';
 import type { WorkforceUserTable } from '../db/schema.ts';
 import type { Executor, SyncedUser, WorkforceUser } from './types.ts';
@@ -15,10 +15,38 @@ export function chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][]
   return out;
 }
 
+/**
+ * Ids to look up, as statements' worth: one range when they are dense (a sync batch of consecutive Core
+ * ids), else IN lists. A range is planned as a short index scan even while the table's statistics still
+ * say it is empty (a first sync outruns autovacuum); a long IN list then is planned as a sequential scan.
+ * A range may match ids that were not asked for: callers look rows up by the ids they want.
+ */
+type IdPart = { range: [number, number] } | { list: number[] };
+
+export function idParts(ids: readonly number[]): IdPart[] {
+  const range = denseRange(ids);
+  return range ? [{ range }] : chunks([...new Set(ids)]).map((list) => ({ list }));
+}
+
+function denseRange(ids: readonly number[]): [number, number] | undefined {
+  if (ids.length < 64) return undefined;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const id of ids) {
+    if (id < min) min = id;
+    if (id > max) max = id;
+  }
+  return max - min < 2 * ids.length ? [min, max] : undefined;
+}
+
+function among(column: 'source_id' | 'supervisor_source_id', part: IdPart) {
+  return (eb: ExpressionBuilder<Database, 'workforce_users'>) => ('range' in part ? eb.between(column, part.range[0], part.range[1]) : eb(column, 'in', part.list));
+}
+
 export async function rowsBySource(db: Executor, sourceIds: readonly number[]): Promise<Map<number, UserRow>> {
   const byId = new Map<number, UserRow>();
-  for (const part of chunks(sourceIds)) {
-    const rows = await db.selectFrom('workforce_users').selectAll().where('source_id', 'in', part).execute();
+  for (const part of idParts(sourceIds)) {
+    const rows = await db.selectFrom('workforce_users').selectAll().where(among('source_id', part)).execute();
     for (const row of rows) byId.set(row.source_id!, row);
   }
   return byId;
@@ -100,25 +128,27 @@ export async function upsertSynced(db: Executor, dialect: DialectName, rows: Syn
 /** Workforce ids of the users mirroring these sources (those that exist). */
 export async function idsBySource(db: Executor, sourceIds: readonly number[]): Promise<Map<number, number>> {
   const out = new Map<number, number>();
-  for (const part of chunks([...new Set(sourceIds)])) {
-    const rows = await db.selectFrom('workforce_users').select(['id', 'source_id']).where('source_id', 'in', part).execute();
+  for (const part of idParts(sourceIds)) {
+    const rows = await db.selectFrom('workforce_users').select(['id', 'source_id']).where(among('source_id', part)).execute();
     for (const r of rows) out.set(r.source_id!, r.id);
   }
   return out;
 }
 
-/** Links the users that were waiting for these (newly created) supervisors. */
-export async function linkWaiting(db: Executor, supervisors: ReadonlyMap<number, number>): Promise<void> {
-  for (const part of chunks([...supervisors.keys()])) {
-    const waiting = await db
-      .selectFrom('workforce_users')
-      .select(['id', 'supervisor_source_id'])
-      .where('supervisor_source_id', 'in', part)
-      .where('supervisor_id', 'is', null)
+/**
+ * Links the users that were waiting for these (newly created) supervisors, one statement per range or
+ * list: each waiting user takes the Workforce id of the user mirroring its supervisor's source.
+ */
+export async function linkWaiting(db: Executor, supervisorSourceIds: readonly number[]): Promise<void> {
+  for (const part of idParts(supervisorSourceIds)) {
+    await db
+      .updateTable('workforce_users as u')
+      .from('workforce_users as s')
+      .set((eb) => ({ supervisor_id: eb.ref('s.id') }))
+      .whereRef('s.source_id', '=', 'u.supervisor_source_id')
+      .where('u.supervisor_id', 'is', null)
+      .where((eb) => ('range' in part ? eb.between('u.supervisor_source_id', part.range[0], part.range[1]) : eb('u.supervisor_source_id', 'in', part.list)))
       .execute();
-    for (const w of waiting) {
-      await db.updateTable('workforce_users').set({ supervisor_id: supervisors.get(w.supervisor_source_id!)! }).where('id', '=', w.id).execute();
-    }
   }
 }
 

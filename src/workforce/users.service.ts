@@ -84,7 +84,7 @@ export function createWorkforceUsersService(deps: WorkforceUsersDeps) {
       const ids = await upsertSynced(db, adapter.name, writes.map(syncedColumns), supervisorIds, isoNow(deps.clock));
       const created = writes.filter((u) => !existing.has(u.sourceId));
       await giveInitialRoles(db, created, ids);
-      await linkWaiting(db, new Map(created.map((u) => [u.sourceId, ids.get(u.sourceId)!])));
+      await linkWaiting(db, created.map((u) => u.sourceId));
       return results;
     },
 

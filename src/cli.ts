@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, parseRoles, type Config } from './config.ts';
 import { migrateToLatest, openDatabase, type Db } from './db/index.ts';
 import { createAuthService, isScope, scopes } from './http/auth/index.ts';
 import { registerSsoCommands } from './http/sso/index.ts';
+import { applyServerGcPolicy } from './gc-policy.ts';
 import { createLogger } from './log.ts';
 import { openPgpService, registerPgpCommands } from './pgp/index.ts';
 import { registerFeedsCommands } from './feeds/index.ts';
@@ -52,6 +53,7 @@ program
   .action(async (options: { roles?: string }) => {
     const cfg = config();
     if (options.roles) cfg.roles = parseRoles(options.roles);
+    applyServerGcPolicy();
     const log = createLogger(cfg.logLevel);
     const workgate = await startWorkgate(cfg, log);
     let stopping = false;

@@ -27,7 +27,7 @@ interface ParentGraph {
  */
 export async function managerLoops(trx: Kysely<Database>): Promise<Problem[]> {
   const changed = sql`select line, target_id as id from stage_users
-    where has_error = ${false} and outcome <> 'unchanged' and manager_id is not null`;
+    where has_error = ${false} and outcome in ('created', 'updated', 'deactivated') and manager_login is not null`;
   const { rows: counted } = await sql<{ n: number | string }>`select count(*) as n from (${changed}) c`.execute(trx);
   const count = Number(counted[0]?.n ?? 0);
   if (count === 0) return [];
@@ -149,7 +149,7 @@ async function rowsOfUsers(trx: Kysely<Database>, ids: readonly number[]): Promi
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const found = await sql<{ line: number; id: number }>`select line, target_id as id from stage_users
-      where has_error = ${false} and outcome <> 'unchanged' and manager_id is not null and target_id in (${sql.join(chunk)})`.execute(trx);
+      where has_error = ${false} and outcome in ('created', 'updated', 'deactivated') and manager_login is not null and target_id in (${sql.join(chunk)})`.execute(trx);
     rows.push(...found.rows);
   }
   return rows.sort((a, b) => a.line - b.line);

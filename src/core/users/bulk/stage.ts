@@ -56,7 +56,7 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
     line integer primary key,
     ${sql.join(text)},
     active ${bool}, ccw_user ${bool}, has_roles ${bool} not null, has_error ${bool} not null,
-    target_id integer, matched_by text, outcome text, was_licensed ${bool}, manager_id integer
+    target_id integer, matched_by text, outcome text, was_licensed ${bool}, roles_differ ${bool}
   ) ${suffix}`.execute(trx);
   await sql`create temp table stage_problems (line integer not null, field text not null, message text not null) ${suffix}`.execute(trx);
   await sql`create temp table stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);

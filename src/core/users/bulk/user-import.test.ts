@@ -127,6 +127,32 @@ for (const dialect of dialects()) {
       }
     });
 
+    it('updates a user whose role set changes either way, and leaves one whose roles are the same or not given', async () => {
+      const t = await dialect.create();
+      try {
+        const buyer = [{ name: 'Buyer' }];
+        await runImport(t, ['ann', 'bea', 'cyd', 'dan'].map((login, i) => row(i + 2, login, { roles: buyer })));
+        const { outcomes } = await runImport(t, [
+          row(2, 'ann', { roles: [{ name: 'buyer' }, { name: 'User' }] }),
+          row(3, 'bea', { roles: [{ name: 'User' }] }),
+          row(4, 'cyd', { roles: [] }),
+          row(5, 'dan', { roles: buyer }),
+        ]);
+        assert.deepEqual(outcomes.map((o) => [o.key, o.outcome]), [['ann', 'updated'], ['bea', 'updated'], ['cyd', 'unchanged'], ['dan', 'unchanged']]);
+        const roles = await t.db.kysely
+          .selectFrom('core_user_roles as ur')
+          .innerJoin('core_roles as r', 'r.id', 'ur.role_id')
+          .innerJoin('core_users as u', 'u.id', 'ur.user_id')
+          .select(['u.login', 'r.name'])
+          .orderBy('u.login')
+          .orderBy('r.name')
+          .execute();
+        assert.deepEqual(roles.map((r) => `${r.login}:${r.name}`), ['ann:Buyer', 'ann:User', 'bea:User', 'cyd:Buyer', 'dan:Buyer']);
+      } finally {
+        await t.drop();
+      }
+    });
+
     it('fails the rows whose manager is on a loop too, and applies the rest without a half-written link', async () => {
       const t = await dialect.create();
       try {

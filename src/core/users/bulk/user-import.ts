@@ -11,7 +11,6 @@ import {
   decideOutcomes,
   insertCreatedUsers,
   replaceRoles,
-  resolveManagers,
   updateChangedUsers,
   type ApplyContext,
 } from './apply.ts';
@@ -124,7 +123,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       select has_error, outcome, count(*) as n from stage_users group by has_error, outcome`.execute(trx);
     const by = (name: string) =>
       rows
-        .filter((r) => (r.has_error === true || r.has_error === 1 ? 'error' : r.outcome) === name)
+        .filter((r) => (r.has_error === true || r.has_error === 1 ? 'error' : (r.outcome ?? 'unchanged')) === name)
         .reduce((sum, r) => sum + Number(r.n), 0);
     const full = options.fullFeed ? await countMissing(trx) : { missing: 0, active: 0 };
     const { rows: swept } = await sql<{ n: number | string }>`select count(*) as n from stage_deactivated`.execute(trx);
@@ -158,9 +157,8 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       await sql`rollback to savepoint user_import`.execute(trx);
       await db.bulkInsert(trx, 'stage_problems', stageProblemColumns, loops);
       await flagRowsWithProblems(trx);
-      // Rows naming a user of a failed row as manager fail too; the others' manager ids are recomputed.
-      await checkManagers(db, trx);
-      await resolveManagers(trx);
+      // Rows naming the user of a failed row as their manager fail too.
+      if (options.given.has('manager')) await checkManagers(db, trx);
     }
     throw new Error('manager loops kept appearing after 5 attempts');
   }

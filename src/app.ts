@@ -45,7 +45,8 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
   const core = createCoreService({ db, clock, outbox });
   const workforce = createWorkforceService({ db, clock, roleNames: config.workforceRoles });
   await workforce.ensureRoles();
-  const sync = createSyncService({ db, core, workforce, outbox, log, clock, applier: { pollMs: config.syncPollMs } });
+  const listenUrl = config.database.kind === 'postgres' ? config.database.url : undefined;
+  const sync = createSyncService({ db, core, workforce, outbox, log, clock, applier: { pollMs: config.syncPollMs, listenUrl } });
   const auth = createAuthService({ db, clock, log: log.child({ module: 'auth' }) });
   await auth.ensureAdminApiKey(config.adminApiKey);
   const transfer = createTransferAccounts({ db, clock, log: log.child({ module: 'transfer' }), defence: config.sftpDefence });
@@ -97,7 +98,7 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
   }
   let sweeper: NodeJS.Timeout | undefined;
   if (config.roles.includes('worker')) {
-    sync.applier.start();
+    await sync.applier.start();
     await queue.startWorkers();
     await feeds.sweep({ startup: true });
     sweeper = setInterval(() => void feeds.sweep().catch((error: unknown) => log.error({ err: error }, 'feed sweep failed')), config.feeds.sweepSeconds * 1000);

@@ -3,6 +3,7 @@ import type { CoreService } from '../core/index.ts';
 import { isoNow, type Db } from '../db/index.ts';
 import type { WorkforceService } from '../workforce/index.ts';
 import { applyEvents } from './apply-events.ts';
+import { listenForCommits, type CommitListener } from './commit-listener.ts';
 import { tryTakeLease } from './lease.ts';
 import { claimable, markApplied, purgeApplied, recordFailure, type PendingEvent } from './outbox.repo.ts';
 
@@ -18,7 +19,17 @@ export interface ApplierDeps {
   batchSize?: number;
   /** Applied events are purged after this long, ms. */
   retentionMs?: number;
+  /** PostgreSQL: LISTEN on this database for commits of other nodes and processes (see commit-listener.ts). */
+  listenUrl?: string;
+  /** Told about each round of the started applier that applied or failed events, and what began it. */
+  onRound?: (round: RoundResult & { cause: WakeCause }) => void;
 }
+
+/**
+ * What began a round of the started applier: its start, a commit in this process, a notification of a
+ * commit elsewhere (PostgreSQL), the poll, or a full batch before it (a backlog is applied back to back).
+ */
+export type WakeCause = 'start' | 'commit' | 'notification' | 'poll' | 'backlog';
 
 export interface RoundResult {
   applied: number;
@@ -42,9 +53,10 @@ export function createApplier(deps: ApplierDeps) {
   const batchSize = deps.batchSize ?? 2000;
   const retentionMs = deps.retentionMs ?? 7 * 24 * 3600 * 1000;
   let running = false;
-  let woken = false;
-  let wake: (() => void) | undefined;
+  let woken: WakeCause | undefined;
+  let waiter: ((cause: WakeCause) => void) | undefined;
   let loopDone: Promise<void> | undefined;
+  let listener: CommitListener | undefined;
   let lastPurge = 0;
 
   /** One transaction: take the lease, claim up to `limit` events, apply them, mark them applied. */
@@ -98,7 +110,30 @@ export function createApplier(deps: ApplierDeps) {
     if (removed > 0) log.debug({ removed }, 'purged applied sync events');
   }
 
+  /** Resolves with the first wake-up since the last round, or 'poll' after pollMs. */
+  function nextWake(): Promise<WakeCause> {
+    const pending = woken;
+    woken = undefined;
+    if (pending) return Promise.resolve(pending);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done('poll'), pollMs);
+      timer.unref();
+      function done(cause: WakeCause): void {
+        clearTimeout(timer);
+        waiter = undefined;
+        resolve(cause);
+      }
+      waiter = done;
+    });
+  }
+
+  function wake(cause: WakeCause): void {
+    if (waiter) waiter(cause);
+    else woken ??= cause;
+  }
+
   async function loop(): Promise<void> {
+    let cause: WakeCause = 'start';
     while (running) {
       let result: RoundResult = { applied: 0, failed: 0, leased: true };
       try {
@@ -107,13 +142,8 @@ export function createApplier(deps: ApplierDeps) {
       } catch (error) {
         log.error({ err: error }, 'sync applier round failed');
       }
-      if (result.applied + result.failed >= batchSize) continue;
-      if (!woken) await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, pollMs).unref();
-      });
-      woken = false;
-      wake = undefined;
+      if (result.applied + result.failed > 0) deps.onRound?.({ ...result, cause });
+      cause = result.applied + result.failed >= batchSize ? 'backlog' : await nextWake();
     }
   }
 
@@ -131,23 +161,27 @@ export function createApplier(deps: ApplierDeps) {
       }
     },
 
-    /** Called after a Core commit: starts the next round at once instead of at the next poll. */
+    /** Called after a Core commit in this process: starts the next round at once instead of at the next poll. */
     wake(): void {
-      woken = true;
-      wake?.();
+      wake('commit');
     },
 
-    start(): void {
+    /** Starts applying; resolves once the commit listener (PostgreSQL) is in place. */
+    async start(): Promise<void> {
       if (running) return;
       running = true;
       loopDone = loop();
-      log.info({ pollMs, batchSize }, 'sync applier started');
+      if (deps.listenUrl) listener = listenForCommits({ url: deps.listenUrl, log, onCommit: () => wake('notification') });
+      log.info({ pollMs, batchSize, listening: Boolean(listener) }, 'sync applier started');
+      await listener?.ready;
     },
 
     /** Finishes the batch in flight, then stops. */
     async stop(): Promise<void> {
       running = false;
-      wake?.();
+      waiter?.('poll');
+      await listener?.close();
+      listener = undefined;
       await loopDone;
     },
   };

@@ -17,7 +17,7 @@ export interface SyncDeps {
   outbox: SyncOutbox;
   log: Logger;
   clock?: () => Date;
-  applier?: Pick<ApplierDeps, 'pollMs' | 'batchSize' | 'retentionMs'>;
+  applier?: Pick<ApplierDeps, 'pollMs' | 'batchSize' | 'retentionMs' | 'listenUrl' | 'onRound'>;
 }
 
 export interface SettingsUpdate {

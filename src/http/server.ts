@@ -17,6 +17,7 @@ import { createSessionAuthenticator, registerSsoApi, ssoRoutes, type SsoService 
 import { registerBodyParsers } from './body-parsers.ts';
 import { registerSyncAdminApi } from './admin/sync.routes.ts';
 import { registerCcwApi } from './api/ccw/ccw.routes.ts';
+import { ccwComponents, ccwOperations } from './api/ccw/ccw.schemas.ts';
 import type { SyncService } from '../sync/index.ts';
 import type { WorkforceService } from '../workforce/index.ts';
 import { createHttpMetrics } from './metrics.ts';
@@ -99,7 +100,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
 
   await app.register(oauthRoutes, { auth: deps.auth, ...(deps.clock ? { clock: deps.clock } : {}) });
   const resources = coreResources(deps.core);
-  registerOpenApi(app, resources);
+  registerOpenApi(app, resources, deps.workforce && deps.sync ? { operations: Object.values(ccwOperations), components: ccwComponents } : undefined);
   if (deps.pgp) pgpPublicRoutes(app, deps.pgp);
   if (deps.sso) await app.register(ssoRoutes, { sso: deps.sso });
   if (deps.web !== false) await app.register(webPages, deps.web ?? { dir: defaultWebDir });

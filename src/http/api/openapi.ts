@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AssociationSpec, FieldSpec, FieldType, QuerySchema } from '../../query/types.ts';
 import { operators } from '../../query/types.ts';
 import { scopes } from '../auth/index.ts';
+import type { CcwOperation } from './ccw/ccw.schemas.ts';
 import type { ResourceDefinition } from './resources/resource-routes.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -74,10 +75,11 @@ const errorResponses = {
   '429': { description: 'Rate limit reached; see Retry-After' },
 };
 
+const content = (schema: JsonSchema) => ({ 'application/json': { schema }, 'application/xml': { schema } });
+const security = (scope: string) => [{ oauth2: [scope] }, { apiKey: [] }];
+
 function resourcePaths(def: ResourceDefinition<never>): Record<string, JsonSchema> {
   const ref = { $ref: `#/components/schemas/${componentName(def.element)}` };
-  const content = (schema: JsonSchema) => ({ 'application/json': { schema }, 'application/xml': { schema } });
-  const security = (scope: string) => [{ oauth2: [scope] }, { apiKey: [] }];
   const collection: JsonSchema = {
     get: {
       summary: `List ${def.path}: ${def.summary}`,
@@ -118,8 +120,39 @@ function resourcePaths(def: ResourceDefinition<never>): Record<string, JsonSchem
   return { [`/api/${def.path}`]: collection, [`/api/${def.path}/{id}`]: item };
 }
 
+/** Routes described one by one (the Workforce API): a path per URL, an operation per method. */
+function operationPaths(operations: readonly CcwOperation[]): Record<string, JsonSchema> {
+  const paths: Record<string, JsonSchema> = {};
+  for (const op of operations) {
+    const path = op.url.replace(/:(\w+)/g, '{$1}');
+    const ref = { $ref: `#/components/schemas/${op.response.component}` };
+    const parameters = [
+      ...[...op.url.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...(op.list ? listParameters(op.list) : shapingParameters()),
+      ...Object.entries(op.query ?? {}).map(([name, q]) => ({ name, in: 'query', required: false, schema: q.schema, description: q.description })),
+    ];
+    paths[path] = {
+      ...paths[path],
+      [op.method.toLowerCase()]: {
+        summary: op.summary,
+        security: security(op.scope),
+        parameters,
+        ...(op.body ? { requestBody: { required: true, content: content({ $ref: `#/components/schemas/${op.body}` }) } } : {}),
+        responses: { '200': { description: 'OK', content: content(op.response.many ? { type: 'array', items: ref } : ref) }, ...errorResponses },
+      },
+    };
+  }
+  return paths;
+}
+
+/** Routes documented from their own descriptions, besides the Core resources. */
+export interface DescribedRoutes {
+  operations: readonly CcwOperation[];
+  components: Record<string, JsonSchema>;
+}
+
 /** The OpenAPI 3.1 document, generated from the same definitions the routes are built from. */
-export function buildOpenApiDocument(resources: Array<ResourceDefinition<never>>): JsonSchema {
+export function buildOpenApiDocument(resources: Array<ResourceDefinition<never>>, described: DescribedRoutes = { operations: [], components: {} }): JsonSchema {
   return {
     openapi: '3.1.0',
     info: { title: 'Workgate Core-compatible API', version: '1' },
@@ -134,9 +167,10 @@ export function buildOpenApiDocument(resources: Array<ResourceDefinition<never>>
         },
       },
       ...resources.map(resourcePaths),
+      operationPaths(described.operations),
     ),
     components: {
-      schemas: Object.fromEntries(resources.map((r) => [componentName(r.element), recordSchema(r.schema)])),
+      schemas: { ...Object.fromEntries(resources.map((r) => [componentName(r.element), recordSchema(r.schema)])), ...described.components },
       securitySchemes: {
         oauth2: {
           type: 'oauth2',
@@ -148,7 +182,7 @@ export function buildOpenApiDocument(resources: Array<ResourceDefinition<never>>
   };
 }
 
-export function registerOpenApi(app: FastifyInstance, resources: Array<ResourceDefinition<never>>): void {
-  const document = JSON.stringify(buildOpenApiDocument(resources));
+export function registerOpenApi(app: FastifyInstance, resources: Array<ResourceDefinition<never>>, described?: DescribedRoutes): void {
+  const document = JSON.stringify(buildOpenApiDocument(resources, described));
   app.get('/api/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(document));
 }

@@ -10,6 +10,7 @@ import type { ApiValue } from '../render/values.ts';
 import { responseFormat, send } from '../respond.ts';
 import { shape } from '../resources/resource-routes.ts';
 import { readRolesBody, readSettingsBody } from './ccw.bodies.ts';
+import { ccwOperations, type CcwOperation } from './ccw.schemas.ts';
 import {
   presentDesignation,
   presentSegment,
@@ -26,8 +27,11 @@ export interface CcwApiDeps {
 }
 
 const shapingArguments = ['return_object', 'fields'];
-const read = { preHandler: requireScope('workforce.read') };
-const write = { preHandler: requireScope('workforce.write') };
+
+/** Registers an operation of ccw.schemas.ts (method, URL, scope): the OpenAPI document describes the same object. */
+function route(app: FastifyInstance, operation: CcwOperation, handler: (request: FastifyRequest, res: FastifyReply) => Promise<FastifyReply>): void {
+  app.route({ method: operation.method, url: operation.url, preHandler: requireScope(operation.scope), handler });
+}
 
 function params(request: FastifyRequest): URLSearchParams {
   const index = request.url.indexOf('?');
@@ -66,18 +70,18 @@ export function registerCcwApi(app: FastifyInstance, deps: CcwApiDeps): void {
   const { workforce, sync } = deps;
   const login = (request: FastifyRequest) => (request.params as { login: string }).login;
 
-  app.get('/api/ccw/users', read, async (request, res) => {
+  route(app, ccwOperations.listUsers, async (request, res) => {
     const users = await workforce.users.list(listQuery(request, workforceUserQuerySchema));
     return reply(request, res, 200, users.map(presentWorkforceUser), 'users');
   });
-  app.get('/api/ccw/users/:login', read, async (request, res) =>
+  route(app, ccwOperations.showUser, async (request, res) =>
     reply(request, res, 200, presentWorkforceUser(await workforce.users.get(login(request))), 'user'));
-  app.put('/api/ccw/users/:login', write, async (request, res) => {
+  route(app, ccwOperations.setUserRoles, async (request, res) => {
     const roles = readRolesBody(request.body);
     const user = roles === undefined ? await workforce.users.get(login(request)) : await workforce.users.setRoles(login(request), roles);
     return reply(request, res, 200, presentWorkforceUser(user), 'user');
   });
-  app.get('/api/ccw/users/:login/approval-chain', read, async (request, res) => {
+  route(app, ccwOperations.approvalChain, async (request, res) => {
     const p = onlyArguments(request, ['amount', 'currency']);
     const amount = p.get('amount') ?? undefined;
     const currency = p.get('currency') ?? undefined;
@@ -86,11 +90,11 @@ export function registerCcwApi(app: FastifyInstance, deps: CcwApiDeps): void {
     return reply(request, res, 200, chain.map(presentWorkforceUser), 'users');
   });
 
-  app.get('/api/ccw/segments', read, async (request, res) => {
+  route(app, ccwOperations.listSegments, async (request, res) => {
     onlyArguments(request, []);
     return reply(request, res, 200, (await workforce.settings.slots()).map(presentSegment), 'segments');
   });
-  app.get('/api/ccw/segments/:slot/values', read, async (request, res) => {
+  route(app, ccwOperations.listSegmentValues, async (request, res) => {
     const slot = slotParam((request.params as { slot: string }).slot);
     const p = params(request);
     const parentValue = p.get('parent_value') ?? p.get('parent-value');
@@ -102,26 +106,26 @@ export function registerCcwApi(app: FastifyInstance, deps: CcwApiDeps): void {
     return reply(request, res, 200, values.map(presentSegmentValue), 'values');
   });
 
-  app.get('/api/ccw/work_locations', read, async (request, res) => {
+  route(app, ccwOperations.listWorkLocations, async (request, res) => {
     const locations = await workforce.workLocations.list(listQuery(request, workLocationQuerySchema));
     return reply(request, res, 200, locations.map(presentWorkLocation), 'work-locations');
   });
-  app.get('/api/ccw/work_locations/:code', read, async (request, res) =>
+  route(app, ccwOperations.showWorkLocation, async (request, res) =>
     reply(request, res, 200, presentWorkLocation(await workforce.workLocations.get((request.params as { code: string }).code)), 'work-location'));
 
-  app.get('/api/ccw/settings', read, async (request, res) => {
+  route(app, ccwOperations.showSettings, async (request, res) => {
     onlyArguments(request, []);
     const settings = await workforce.settings.get();
     return reply(request, res, 200, presentSettings(settings, await workforce.settings.slots(), responseFormat(request)), 'settings');
   });
-  app.put('/api/ccw/settings', write, async (request, res) => {
+  route(app, ccwOperations.updateSettings, async (request, res) => {
     const result = await sync.updateSettings(readSettingsBody(request.body));
     const body = presentSettings(result.settings, await workforce.settings.slots(), responseFormat(request));
     if (result.designation) body.designation = presentDesignation(result.designation);
     return reply(request, res, 200, body, 'settings');
   });
 
-  app.get('/api/ccw/sync/status', read, async (request, res) => reply(request, res, 200, presentSyncStatus(await sync.status()), 'sync-status'));
+  route(app, ccwOperations.syncStatus, async (request, res) => reply(request, res, 200, presentSyncStatus(await sync.status()), 'sync-status'));
 
   const refuse = async () => {
     throw new AppError('method_not_allowed', 'DELETE is not supported: Workforce records are deactivated, never deleted');

@@ -95,6 +95,14 @@ describe('GnuPG 2.2 interoperability', { skip: gpgSkip }, () => {
       });
     }
   }
+
+  it('encrypts a binary payload of several partial-length parts, unsigned; gpg decrypts it byte for byte', async () => {
+    const encrypted = await collect(encryptStream(bytesOf(binaryPayload), { recipientKey: customers.curve25519.publicKey }));
+    const result = await gpg.run(['--status-fd', '2', '--decrypt'], encrypted);
+    assert.ok(result.stdout.equals(binaryPayload));
+    assert.match(result.stderr, /\[GNUPG:\] DECRYPTION_OKAY/);
+    assert.match(result.stderr, /\[GNUPG:\] GOODMDC/);
+  });
 });
 
 for (const dialect of dialects()) {

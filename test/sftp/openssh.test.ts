@@ -65,6 +65,21 @@ describe('OpenSSH sftp against workgate serve', { skip: sftp.skip }, () => {
     }
   });
 
+  it('moves a 72 MiB file up and down: the record holds sha256sum\'s digest, the download is identical', async () => {
+    const size = 72 * 1024 * 1024 + 4099;
+    const local = path.join(work, 'big.csv');
+    fs.writeFileSync(local, crypto.randomBytes(size));
+    const accountId = (await harness.api('GET', '/api/admin/sftp-accounts/acme')).body.id as number;
+    await harness.workgate.files.writeOutgoing(accountId, 'CCW', 'big-result.csv', fs.createReadStream(local));
+    const batch = ['put big.csv /Incoming/Users/big.csv', 'get /Outgoing/CCW/big-result.csv back.csv'].join('\n');
+    const result = await openSshSftp(harness.port, 'acme', key.file, `${batch}\n`, [], work);
+    assert.equal(result.code, 0, result.stderr);
+    const digest = (await run('sha256sum', [local])).stdout.split(' ')[0];
+    const record = harness.received.find((f) => f.name === 'big.csv')!;
+    assert.deepEqual([record.folder, record.size, record.sha256], ['Users', size, digest]);
+    assert.equal((await run('sha256sum', [path.join(work, 'back.csv')])).stdout.split(' ')[0], digest);
+  });
+
   it('shows the host key fingerprints the admin API and the CLI give', async () => {
     const keyscan = await run('ssh-keyscan', ['-p', String(harness.port), '-t', 'ed25519,rsa', '127.0.0.1']);
     const fingerprints = await run('ssh-keygen', ['-l', '-f', '-'], { input: keyscan.stdout });

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { sql } from 'kysely';
 import { createLogger } from '../../src/log.ts';
 import { createSyncService, type RoundResult, type SyncService, type WakeCause } from '../../src/sync/index.ts';
 import { dialects } from '../support/databases.ts';
@@ -73,6 +74,25 @@ for (const dialect of dialects()) {
       const user = await h.workforce.users.get('woken-elsewhere');
       assert.equal(user.firstName, 'Other');
       assert.equal(user.active, true);
+      await sync.applier.stop();
+    });
+
+    it('listens again after its connection was cut: the next commit elsewhere still wakes it', { skip: dialect.name === 'postgres' ? undefined : 'PostgreSQL only' }, async () => {
+      const { sync, rounds, roundApplying } = sleepyApplier(h, h.database.url);
+      await sync.applier.start();
+      after(() => sync.applier.stop());
+      const listeners = async () => {
+        const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and application_name = 'workgate-sync-listener' and query ilike 'listen%'`.execute(h.database.db.kysely);
+        return rows.map((r) => r.pid);
+      };
+      const [cut] = await listeners();
+      assert.ok(cut, 'one listening connection');
+      await sql`select pg_terminate_backend(${cut})`.execute(h.database.db.kysely);
+      while (!(await listeners()).some((pid) => pid !== cut)) await new Promise((resolve) => setTimeout(resolve, 50));
+      const script = path.join(import.meta.dirname, 'support', 'commit-in-another-process.ts');
+      const { stdout } = await promisify(execFile)(process.execPath, [script, h.database.url, 'woken-after-cut']);
+      const round = await roundApplying(Number(stdout.trim()));
+      assert.equal(round.cause, 'notification', `rounds: ${JSON.stringify(rounds)}`);
       await sync.applier.stop();
     });
   });

@@ -59,16 +59,19 @@ export async function decideOutcomes(db: Db, trx: Kysely<Database>, given: Reado
     where stage_users.line = c.line`.execute(trx);
 }
 
-/** Existing users whose role set the file changes: a role the row adds, or one the user has and the row leaves out. */
+/**
+ * Existing users (rows not 'created') whose role set the file changes: a role the row adds, or one
+ * the user has and the row leaves out.
+ */
 async function markRoleChanges(trx: Kysely<Database>): Promise<void> {
   await sql`update stage_users set roles_differ = ${true} where line in (
       select s.line from stage_users s join stage_user_roles r on r.line = s.line
         left join core_user_roles ur on ur.user_id = s.target_id and ur.role_id = r.role_id
-      where s.has_error = ${false} and s.has_roles = ${true} and s.target_id is not null and ur.user_id is null
+      where s.has_error = ${false} and s.has_roles = ${true} and s.outcome is null and ur.user_id is null
       union
       select s.line from stage_users s join core_user_roles ur on ur.user_id = s.target_id
         left join stage_user_roles r on r.line = s.line and r.role_id = ur.role_id
-      where s.has_error = ${false} and s.has_roles = ${true} and r.line is null)`.execute(trx);
+      where s.has_error = ${false} and s.has_roles = ${true} and s.outcome is null and r.line is null)`.execute(trx);
 }
 
 /**
@@ -90,6 +93,9 @@ async function assignNewIds(db: Db, trx: Kysely<Database>): Promise<void> {
     where stage_users.line = n.line`.execute(trx);
 }
 
+/** New users in one file from which SQLite rebuilds the secondary indexes instead of updating them. */
+const REBUILD_INDEXES_FROM = 50_000;
+
 export interface ApplyContext {
   db: Db;
   trx: Kysely<Database>;
@@ -102,6 +108,7 @@ export interface ApplyContext {
 export async function insertCreatedUsers(ctx: ApplyContext): Promise<void> {
   const { trx, now, actor } = ctx;
   const manager = ctx.given.has('manager') ? managerAfter : sql`null`;
+  const rebuild = await dropIndexesForBigInsert(ctx);
   // Managers are linked in the same statement: a row may name a user inserted after it (foreign keys
   // are checked at the statement's end on both databases).
   await sql`insert into core_users (id, login, email, firstname, lastname, middlename, mention_name, employee_number, active,
@@ -112,6 +119,27 @@ export async function insertCreatedUsers(ctx: ApplyContext): Promise<void> {
       s.authentication_method, s.approval_limit_amount, s.approval_limit_currency, ${false}, ${now}, ${now}, ${actor}, ${actor}
     from stage_users s ${ctx.given.has('manager') ? managerJoins : sql``}
     where s.outcome = 'created' and s.has_error = ${false} order by s.line`.execute(trx);
+  for (const ddl of rebuild) await sql.raw(ddl).execute(trx);
+}
+
+/**
+ * SQLite, a file that at least doubles the users: the non-unique indexes of core_users are dropped
+ * and built again after the insert (a sort each) instead of taking a million random inserts each
+ * (52 s of a million-row file went there). Inside the transaction, so a failure restores them, and
+ * readers keep their snapshot. Not on PostgreSQL: dropping an index locks the table against reads.
+ * Returns the statements that rebuild them.
+ */
+async function dropIndexesForBigInsert(ctx: ApplyContext): Promise<string[]> {
+  if (ctx.db.adapter.name !== 'sqlite') return [];
+  const { rows } = await sql<{ created: number; existing: number }>`select
+      (select count(*) from stage_users where outcome = 'created' and has_error = ${false}) as created,
+      (select count(*) from core_users) as existing`.execute(ctx.trx);
+  const { created, existing } = rows[0] ?? { created: 0, existing: 0 };
+  if (created < REBUILD_INDEXES_FROM || created < existing) return [];
+  const { rows: indexes } = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master
+    where type = 'index' and tbl_name = 'core_users' and sql is not null and sql not like 'create unique %'`.execute(ctx.trx);
+  for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(ctx.trx);
+  return indexes.map((index) => index.sql);
 }
 
 export async function updateChangedUsers(ctx: ApplyContext): Promise<void> {

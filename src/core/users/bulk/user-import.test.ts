@@ -190,6 +190,34 @@ for (const dialect of dialects()) {
       }
     });
 
+    it('a file of more new users than there are (SQLite rebuilds the indexes) keeps every index, and a failure restores them', { skip: dialect.name !== 'sqlite' }, async () => {
+      const t = await dialect.create();
+      try {
+        const indexes = () =>
+          t.db.kysely.selectFrom('sqlite_master' as never).select('name' as never).where('tbl_name' as never, '=', 'core_users' as never).where('type' as never, '=', 'index' as never).orderBy('name' as never).execute();
+        const before = await indexes();
+        const many = Array.from({ length: 50_001 }, (_, i) => row(i + 2, `user${i}`, i > 0 ? { manager: { login: `user${Math.floor(i / 8)}` } } : {}));
+        await assert.rejects(
+          t.db.kysely.transaction().execute(async (trx) => {
+            const imp = await startUserImport({ db: t.db, clock: () => new Date(), outbox: noOutbox }, trx, { fullFeed: false, given: allFields, actor: 'test' });
+            await imp.add(many);
+            await imp.plan();
+            await imp.apply();
+            throw new Error('the file fails after its apply');
+          }),
+          /fails after its apply/,
+        );
+        assert.deepEqual(await indexes(), before);
+        assert.equal((await t.db.kysely.selectFrom('core_users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n, 0);
+        const { applied } = await runImport(t, many);
+        assert.equal(applied.created, 50_001);
+        assert.deepEqual(await indexes(), before);
+        assert.equal(await managerOf(t, 'user40000'), 'user5000');
+      } finally {
+        await t.drop();
+      }
+    });
+
     it('matches by employee number first: the login may change that way, the employee number never by login', async () => {
       const t = await dialect.create();
       try {

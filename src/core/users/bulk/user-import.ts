@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Db } from '../../../db/index.ts';
 import type { FieldProblem } from '../../../shared/errors.ts';
-import type { OutboxEvent, OutboxPort } from '../../outbox.port.ts';
+import type { OutboxPort } from '../../outbox.port.ts';
 import { Problems } from '../../validation.ts';
 import { checkUserFields } from '../user-fields.ts';
 import type { UserInput } from '../user.types.ts';
@@ -16,6 +16,7 @@ import {
 } from './apply.ts';
 import { checkDuplicateKeys, checkManagers, checkTakenValues, matchExistingUsers } from './checks.ts';
 import { managerLoops } from './cycles.ts';
+import { recordOutboxEvents } from './outbox-events.ts';
 import {
   createStageTables,
   dropStageTables,
@@ -72,7 +73,6 @@ export interface UserImportDeps {
 }
 
 const STAGE_BATCH = 5_000;
-const OUTBOX_BATCH = 5_000;
 
 /**
  * A file of users applied in one transaction (the caller's), set-based so a million rows take
@@ -151,7 +151,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       const loops = options.given.has('manager') ? await managerLoops(trx) : [];
       if (loops.length === 0) {
         await sql`release savepoint user_import`.execute(trx);
-        await recordOutboxEvents();
+        await recordOutboxEvents(trx, deps.outbox);
         return counts();
       }
       await sql`rollback to savepoint user_import`.execute(trx);
@@ -161,25 +161,6 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       if (options.given.has('manager')) await checkManagers(db, trx);
     }
     throw new Error('manager loops kept appearing after 5 attempts');
-  }
-
-  /** Sync hears of every user who holds the Workforce licence now or held it before this file. */
-  async function recordOutboxEvents(): Promise<void> {
-    const changed = sql`select s.target_id as id, s.outcome as kind from stage_users s join core_users u on u.id = s.target_id
-      where s.has_error = ${false} and s.outcome in ('created', 'updated', 'deactivated')
-        and (u.ccw_user = ${true} or s.was_licensed = ${true})
-      union all
-      select d.user_id as id, 'deactivated' as kind from stage_deactivated d join core_users u on u.id = d.user_id
-      where u.ccw_user = ${true}`;
-    let after = 0;
-    for (;;) {
-      const { rows } = await sql<{ id: number; kind: string }>`select id, kind from (${changed}) c
-        where id > ${after} order by id limit ${OUTBOX_BATCH}`.execute(trx);
-      if (rows.length === 0) return;
-      const events: OutboxEvent[] = rows.map((r) => ({ entity: 'user', entityId: r.id, kind: r.kind === 'created' ? 'created' : 'updated' }));
-      await deps.outbox.recordMany(trx, events);
-      after = rows[rows.length - 1]!.id;
-    }
   }
 
   /** Every row in line order, then the users a Full file deactivated. Read before the transaction ends. */

@@ -5,6 +5,20 @@ export const aesEcbCiphers: Readonly<Record<string, string>> = { aes128: 'aes-12
 
 const blockBytes = 16;
 
+/** out = a ^ b over out's length (a and b at least as long); 32 bits at a time when all three are 4-byte aligned. */
+export function xorInto(out: Uint8Array, a: Uint8Array, b: Uint8Array): void {
+  if (((out.byteOffset | a.byteOffset | b.byteOffset) & 3) !== 0) {
+    out.set(a.subarray(0, out.length));
+    return xorInPlace(out, b);
+  }
+  const words = out.length >>> 2;
+  const o32 = new Int32Array(out.buffer, out.byteOffset, words);
+  const a32 = new Int32Array(a.buffer, a.byteOffset, words);
+  const b32 = new Int32Array(b.buffer, b.byteOffset, words);
+  for (let i = 0; i < words; i += 1) o32[i] = (a32[i] as number) ^ (b32[i] as number);
+  for (let i = words << 2; i < out.length; i += 1) out[i] = (a[i] as number) ^ (b[i] as number);
+}
+
 /** a ^= b over a's length (b at least as long); 32 bits at a time when both are aligned, as Node's buffers are. */
 export function xorInPlace(a: Uint8Array, b: Uint8Array): void {
   const words = a.length >>> 2;
@@ -79,9 +93,8 @@ export class CfbDecryptor {
   /** Whole blocks: keystream = ECB(feedback, ciphertext blocks but the last), plaintext = keystream ^ ciphertext. */
   #blocks(ciphertext: Uint8Array, out: Buffer, at: number): number {
     const target = out.subarray(at, at + ciphertext.length);
-    target.set(ciphertext);
-    xorInPlace(target.subarray(0, blockBytes), this.#ecb.update(this.#feedback));
-    if (ciphertext.length > blockBytes) xorInPlace(target.subarray(blockBytes), this.#ecb.update(ciphertext.subarray(0, ciphertext.length - blockBytes)));
+    xorInto(target.subarray(0, blockBytes), ciphertext, this.#ecb.update(this.#feedback));
+    if (ciphertext.length > blockBytes) xorInto(target.subarray(blockBytes), ciphertext.subarray(blockBytes), this.#ecb.update(ciphertext.subarray(0, ciphertext.length - blockBytes)));
     this.#feedback = Buffer.from(ciphertext.subarray(ciphertext.length - blockBytes));
     return ciphertext.length;
   }

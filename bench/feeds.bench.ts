@@ -45,18 +45,44 @@ function fileOf(files: GeneratedFiles, key: CaseKey): string {
 
 const load = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
 
+/** Peaks of the child's resident memory by kind, sampled from /proc every 100 ms by this (unblocked) process. */
+export interface SampledRss {
+  /** Anonymous memory: the JS heap, native allocations, SQLite's page caches. */
+  anonMb: number;
+  /** File pages mapped into the process (SQLite's mmap of the database file): the kernel's page cache. */
+  fileMb: number;
+}
+
+function sampleRss(pid: number | undefined): { stop(): SampledRss } {
+  const peak = { anonMb: 0, fileMb: 0 };
+  const read = () => {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      peak.anonMb = Math.max(peak.anonMb, kb('RssAnon') / 1024);
+      peak.fileMb = Math.max(peak.fileMb, kb('RssFile') / 1024);
+    } catch {
+      // the child has ended, or /proc is not there (not Linux)
+    }
+  };
+  const timer = setInterval(read, 100);
+  return { stop: () => (clearInterval(timer), peak) };
+}
+
 /** Runs bench/feeds/child.ts with the task; its last `RESULT` line is the answer. */
-function runChild<T>(task: Task, cpuProfileDir?: string): Promise<T> {
+function runChild<T>(task: Task, cpuProfileDir?: string): Promise<T & { sampledRss: SampledRss }> {
   const args = [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), childScript, JSON.stringify(task)];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sampler = sampleRss(child.pid);
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
+      const sampledRss = sampler.stop();
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
       if (code !== 0 || !line) reject(new Error(`child (${task.mode} ${path.basename(task.file)}) exited ${code}: ${out.slice(-2000)}`));
-      else resolve(JSON.parse(line.slice('RESULT '.length)) as T);
+      else resolve({ ...(JSON.parse(line.slice('RESULT '.length)) as T), sampledRss });
     });
   });
 }
@@ -82,9 +108,15 @@ async function runCase(database: BenchDialect, key: CaseKey, files: GeneratedFil
   const loadAfter = load();
   const result: CaseResult = { database, case: key, rows: pipeline.counts.rows, pipeline, anchor, ratio: pipeline.seconds / anchor.seconds, loadBefore, loadAfter, ...(cpuProfile ? { cpuProfile } : {}) };
   console.log(`${pipeline.status} in ${pipeline.seconds.toFixed(1)} s (anchor ${anchor.seconds.toFixed(1)} s, x${result.ratio.toFixed(1)}), ` +
-    `peak RSS ${Math.round(pipeline.maxRssMb)} MB, counts ${JSON.stringify(pipeline.counts)}, load ${loadBefore[0]} -> ${loadAfter[0]}`);
+    `peak RSS ${rss(pipeline)} MB, counts ${JSON.stringify(pipeline.counts)}, load ${loadBefore[0]} -> ${loadAfter[0]}`);
   for (const s of pipeline.statements ?? []) console.log(`      ${(s.ms / 1000).toFixed(2).padStart(7)} s ${String(s.calls).padStart(6)}x  ${s.sql}`);
   return result;
+}
+
+/** maxRSS, then the sampled peaks of anonymous and file-mapped memory (the two peaks need not coincide). */
+function rss(p: PipelineResult & { sampledRss?: SampledRss }): string {
+  const sampled = p.sampledRss ? ` (anon ${Math.round(p.sampledRss.anonMb)} / file ${Math.round(p.sampledRss.fileMb)})` : '';
+  return `${Math.round(p.maxRssMb)}${sampled}`;
 }
 
 function phases(p: PipelineResult): string {
@@ -102,13 +134,13 @@ function tableRows(results: CaseResult[]): string[][] {
     formatNumber(r.rows / r.pipeline.seconds),
     r.anchor.seconds.toFixed(1),
     `${r.ratio.toFixed(1)}x`,
-    String(Math.round(r.pipeline.maxRssMb)),
+    rss(r.pipeline),
     phases(r.pipeline),
     `${r.loadBefore[0]} -> ${r.loadAfter[0]}`,
   ]);
 }
 
-const headers = ['database', 'case', 'rows', 'seconds', 'rows/s', 'anchor s', 'ratio', 'peak RSS MB', 'phases s', 'load avg (1 min)'];
+const headers = ['database', 'case', 'rows', 'seconds', 'rows/s', 'anchor s', 'ratio', 'peak RSS MB (anon / file-mapped)', 'phases s', 'load avg (1 min)'];
 
 async function run(options: Record<string, string>): Promise<boolean> {
   const rowCounts = options.rows!.split(',').map((r) => positiveInteger({ rows: r }, 'rows'));

@@ -11,8 +11,8 @@ export const readChunkBytes = 1024 * 1024;
  * Node with openpgp alone being 83 MiB: decrypt 124-133 MiB with 32 KiB pieces, 138-142 with 64 KiB, 170-184
  * with 1 MiB; encrypt 126-133 with 16 KiB, 137-143 with 32 KiB, 172-184 with 1 MiB. With openpgp's own AES-CFB,
  * decryption was 20-30% faster with 1 MiB pieces; with the native SEIPDv1 path (seipd-v1-decrypt.ts) bigger pieces
- * are slower: 256 MiB took 1.07-1.11 CPU-s with 32 KiB pieces, 1.45-1.59 with 64 KiB (and 1.6-1.8 with 128-256
- * KiB), as each piece's fresh output buffers cost page faults once they outgrow what the allocator reuses. These
+ * are slower: 256 MiB took 1.07-1.11 CPU-s with 32 KiB pieces, 1.45-1.59 with 64 KiB (1.59-1.81 with 128 KiB to 1
+ * MiB), as each piece's fresh output buffers cost page faults once they outgrow what the allocator reuses. These
  * sizes keep a process under 150 MB whatever the file size.
  */
 export const defaultPieceBytes = { decrypt: 32 * 1024, encrypt: 16 * 1024 } as const;

@@ -76,6 +76,14 @@ export async function indexStageTables(db: Db, trx: Kysely<Database>): Promise<v
   if (db.adapter.name === 'postgres') await sql`analyze stage_users, stage_user_roles, stage_problems`.execute(trx);
 }
 
+/**
+ * PostgreSQL: statistics again once matching (or the plan) has filled target_id and outcome. The
+ * first ones saw only nulls there, so every later join on target_id was planned as if it matched nothing.
+ */
+export async function refreshStageStatistics(db: Db, trx: Kysely<Database>): Promise<void> {
+  if (db.adapter.name === 'postgres') await sql`analyze stage_users`.execute(trx);
+}
+
 /** SQLite keeps temporary tables for the connection's life: drop them when the import ends. */
 export async function dropStageTables(db: Db, trx: Kysely<Database>): Promise<void> {
   if (db.adapter.name !== 'sqlite') return;

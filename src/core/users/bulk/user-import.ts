@@ -22,6 +22,7 @@ import {
   dropStageTables,
   flagRowsWithProblems,
   indexStageTables,
+  refreshStageStatistics,
   stageProblemColumns,
   stageRoleColumns,
   stageUserColumns,
@@ -112,9 +113,11 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     await indexStageTables(db, trx);
     await checkDuplicateKeys(db, trx);
     await matchExistingUsers(db, trx);
+    await refreshStageStatistics(db, trx);
     await checkTakenValues(db, trx);
     if (options.given.has('manager')) await checkManagers(db, trx);
     await decideOutcomes(db, trx, options.given);
+    await refreshStageStatistics(db, trx);
     return counts();
   }
 

@@ -1,7 +1,18 @@
 import crypto from 'node:crypto';
 
-/** The AES session key algorithms the fast path handles, with OpenSSL's ECB cipher for each. */
-export const aesEcbCiphers: Readonly<Record<string, string>> = { aes128: 'aes-128-ecb', aes192: 'aes-192-ecb', aes256: 'aes-256-ecb' };
+/** The AES session key algorithms the native SEIPDv1 path handles, with their key sizes in bits. */
+const aesKeyBits: Readonly<Record<string, number>> = { aes128: 128, aes192: 192, aes256: 256 };
+
+export function isAesAlgorithm(algorithm: string): boolean {
+  return aesKeyBits[algorithm] !== undefined;
+}
+
+/** OpenSSL's name of the AES cipher for an OpenPGP session key algorithm, in the given mode. */
+export function opensslAesCipher(algorithm: string, mode: 'ecb' | 'cfb'): string {
+  const bits = aesKeyBits[algorithm];
+  if (bits === undefined) throw new Error(`not an AES algorithm: ${algorithm}`);
+  return `aes-${bits}-${mode}`;
+}
 
 const blockBytes = 16;
 
@@ -46,9 +57,7 @@ export class CfbDecryptor {
   #partial: Buffer = Buffer.alloc(0);
 
   constructor(algorithm: string, key: Uint8Array) {
-    const cipher = aesEcbCiphers[algorithm];
-    if (!cipher) throw new Error(`CfbDecryptor: not an AES algorithm: ${algorithm}`);
-    this.#ecb = crypto.createCipheriv(cipher, key, null).setAutoPadding(false);
+    this.#ecb = crypto.createCipheriv(opensslAesCipher(algorithm, 'ecb'), key, null).setAutoPadding(false);
   }
 
   /**

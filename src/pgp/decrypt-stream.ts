@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
 import { AppError } from '../shared/errors.ts';
-import { aesEcbCiphers } from './cfb.ts';
+import { isAesAlgorithm } from './cfb.ts';
 import { ByteSource, defaultPieceBytes, readChunkBytes, type ByteInput } from './byte-source.ts';
 import { detectFormat, sniffBytes, type MessageFormat } from './message-format.ts';
 import { classifyMessageError, formatKeyId, PgpError, tooLarge } from './pgp.errors.ts';
@@ -103,7 +103,7 @@ async function openMessage(message: openpgp.Message<ReadableStream<Uint8Array | 
   const ciphertext = classicCiphertext(message);
   const sessionKeys = ciphertext ? await openpgp.decryptSessionKeys({ message, decryptionKeys: keys, date, config }) : [];
   const [sessionKey] = sessionKeys;
-  if (!ciphertext || !sessionKey?.algorithm || sessionKeys.length > 1 || !aesEcbCiphers[sessionKey.algorithm]) {
+  if (!ciphertext || !sessionKey?.algorithm || sessionKeys.length > 1 || !isAesAlgorithm(sessionKey.algorithm)) {
     // SEIPDv1 session keys always name their algorithm (only SEIPDv2 ones leave it to the data packet).
     const decrypting = ciphertext ? { sessionKeys: sessionKeys as openpgp.SessionKey[] } : { decryptionKeys: keys };
     const result = await openpgp.decrypt({ message, ...decrypting, verificationKeys, format: 'binary', date, config });

@@ -1,15 +1,15 @@
 import crypto from 'node:crypto';
+import { isAesAlgorithm, opensslAesCipher } from './cfb.ts';
 import { PartialLengthPacket } from './packet-framing.ts';
 
-/** OpenSSL's CFB ciphers for the AES session key algorithms (CFB encryption is sequential by nature). */
-const aesCfbCiphers: Readonly<Record<string, string>> = { aes128: 'aes-128-cfb', aes192: 'aes-192-cfb', aes256: 'aes-256-cfb' };
 const seipdTag = 18;
 const mdcHeader = Buffer.from([0xd3, 0x14]);
 /** Parts of 16 KiB: buffers the allocator reuses at once. At 256 MiB: 1.3-1.6 CPU-s and 129-138 MiB peak; 64 KiB parts 1.5-1.9 and up to 173. */
 const partBytes = 16 * 1024;
 
+/** CFB encryption is sequential by nature: OpenSSL's AES-CFB as it is. */
 export function canEncryptSeipdV1(algorithm: string): boolean {
-  return aesCfbCiphers[algorithm] !== undefined;
+  return isAesAlgorithm(algorithm);
 }
 
 /** CFB(prefix || packets || 0xD3 0x14 || SHA-1 of all that), zero IV, framed as a SEIPDv1 packet (RFC 4880 5.13). */
@@ -19,9 +19,7 @@ class SeipdV1Writer {
   readonly #packet = new PartialLengthPacket(seipdTag, partBytes);
 
   constructor(algorithm: string, key: Uint8Array) {
-    const cipher = aesCfbCiphers[algorithm];
-    if (!cipher) throw new Error(`SeipdV1Writer: not an AES algorithm: ${algorithm}`);
-    this.#cfb = crypto.createCipheriv(cipher, key, Buffer.alloc(16));
+    this.#cfb = crypto.createCipheriv(opensslAesCipher(algorithm, 'cfb'), key, Buffer.alloc(16));
   }
 
   /** The version byte and the encrypted prefix: one random block and its last two bytes repeated. */

@@ -64,12 +64,27 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+const GENERATE_ATTEMPTS = 10;
+
+/**
+ * A new host key pair in OpenSSH format, checked by parsing it back. ssh2 1.17 drops a leading zero byte of
+ * an ed25519 public key (about one key in 330, seen here), writing a key that ssh2 itself and OpenSSH refuse;
+ * persisted, it would stop every later start. Such a pair is thrown away and another one generated.
+ */
+export async function generateHostKeyPair(type: HostKey['type'], bits: number): Promise<{ private: string; public: string }> {
+  for (let attempt = 1; attempt <= GENERATE_ATTEMPTS; attempt++) {
+    const pair = await new Promise<{ private: string; public: string }>((resolve, reject) => {
+      const done = (error: Error | null, keys: { private: string; public: string }) => (error ? reject(error) : resolve(keys));
+      if (type === 'ssh-rsa') ssh2.utils.generateKeyPair('rsa', { bits, comment: 'workgate' }, done);
+      else ssh2.utils.generateKeyPair('ed25519', { comment: 'workgate' }, done);
+    });
+    if (!(ssh2.utils.parseKey(pair.private) instanceof Error)) return pair;
+  }
+  throw new Error(`could not generate a readable ${type} host key in ${GENERATE_ATTEMPTS} attempts`);
+}
+
 async function generate(type: HostKey['type'], bits: number, file: string): Promise<void> {
-  const pair = await new Promise<{ private: string; public: string }>((resolve, reject) => {
-    const done = (error: Error | null, keys: { private: string; public: string }) => (error ? reject(error) : resolve(keys));
-    if (type === 'ssh-rsa') ssh2.utils.generateKeyPair('rsa', { bits, comment: 'workgate' }, done);
-    else ssh2.utils.generateKeyPair('ed25519', { comment: 'workgate' }, done);
-  });
+  const pair = await generateHostKeyPair(type, bits);
   // Written under a temporary name, then linked: two processes starting together keep one key.
   const temp = `${file}.${crypto.randomUUID()}`;
   await fs.writeFile(temp, pair.private, { mode: 0o600, flag: 'wx' });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureWebBuilt } from '../../scripts/build-web.ts';
-import { connectSsh2, makeKey, sftpCall, type Ssh2Session } from '../sftp/support.ts';
+import { connectSsh2, makeKey } from '../sftp/support.ts';
 import { startOidcIdp, type OidcIdp } from '../sso/support/oidc-idp.ts';
 import {
   chromiumSkip,
@@ -13,6 +13,7 @@ import {
   newPage,
   screenshot,
   startConsoleHarness,
+  upload,
   usersDeltaWithErrors,
   usersFullShrinking,
   type ConsoleHarness,
@@ -20,12 +21,6 @@ import {
 
 const skip = chromiumSkip();
 if (skip) console.error(`console e2e skipped: ${skip}`);
-
-async function upload(session: Ssh2Session, remote: string, content: string): Promise<void> {
-  const handle = await sftpCall<Buffer>((cb) => session.sftp.open(remote, 'w', cb));
-  await sftpCall<void>((cb) => session.sftp.write(handle, Buffer.from(content), 0, Buffer.byteLength(content), 0, (error) => cb(error)));
-  await sftpCall<void>((cb) => session.sftp.close(handle, (error) => cb(error)));
-}
 
 describe('console and Workforce pages in headless Chromium', { skip, timeout: 300_000 }, () => {
   let h: ConsoleHarness;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { sftpCall, type Ssh2Session } from '../sftp/support.ts';
 import { startWorkgate, type Workgate } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ssoForCli } from '../../src/http/sso/index.ts';
@@ -26,7 +27,7 @@ export interface ConsoleHarness {
   close(): Promise<void>;
 }
 
-export async function startConsoleHarness(): Promise<ConsoleHarness> {
+export async function startConsoleHarness(env: Record<string, string> = {}): Promise<ConsoleHarness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'workgate-console-'));
   const config = loadConfig({
     WORKGATE_DATA_DIR: dataDir,
@@ -37,6 +38,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     WORKGATE_ADMIN_API_KEY: ADMIN_KEY,
     WORKGATE_SYNC_POLL_MS: '50',
     WORKGATE_LOG_LEVEL: process.env.WORKGATE_TEST_LOG_LEVEL ?? 'silent',
+    ...env,
   });
   const workgate = await startWorkgate(config, createLogger(config.logLevel));
   await ssoForCli(workgate.db, config).localAdmins.create(LOCAL_ADMIN.login, LOCAL_ADMIN.password, 'test');
@@ -76,6 +78,24 @@ export async function newPage(browser: Browser): Promise<{ context: BrowserConte
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   return { context, page };
+}
+
+/** The break-glass admin signs in from the console's sign-in page and lands on the dashboard. */
+export async function signInAsAdmin(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/console`);
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Local administrator' }).click();
+  await page.getByLabel('Login').fill(LOCAL_ADMIN.login);
+  await page.getByLabel('Password').fill(LOCAL_ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+}
+
+/** Writes a whole file over an open SFTP session. */
+export async function upload(session: Ssh2Session, remote: string, content: string): Promise<void> {
+  const handle = await sftpCall<Buffer>((cb) => session.sftp.open(remote, 'w', cb));
+  await sftpCall<void>((cb) => session.sftp.write(handle, Buffer.from(content), 0, Buffer.byteLength(content), 0, (error) => cb(error)));
+  await sftpCall<void>((cb) => session.sftp.close(handle, (error) => cb(error)));
 }
 
 export const screenshotDir = process.env.WORKGATE_SCREENSHOT_DIR ?? path.resolve(import.meta.dirname, '../../docs/screenshots');

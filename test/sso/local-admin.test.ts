@@ -115,3 +115,36 @@ for (const dialect of dialects()) {
     });
   });
 }
+
+describe('session cookies behind TLS (an https public URL)', () => {
+  const publicUrl = 'https://workgate.example.com';
+  let wg: SsoWorkgate;
+
+  before(async () => {
+    wg = await startSsoWorkgate(dialects().find((d) => d.name === 'sqlite')!, { publicUrl });
+    await wg.sso.localAdmins.create('root', password, 'test');
+  });
+  after(async () => wg?.close());
+
+  /** Each Set-Cookie line of an answer by cookie name, so a repeated one shows. */
+  const setCookies = (headers: Headers) => headers.getSetCookie().map((line) => [line.slice(0, line.indexOf('=')), line] as const);
+
+  it('are Secure, HttpOnly, SameSite=Lax with the __Host- prefix, set once each, and only that name opens the session', async () => {
+    const browser = new TestBrowser();
+    const page = await browser.request(`${wg.url}/auth/local/login?return_to=/console`);
+    const [[formName, formLine]] = setCookies(page.headers) as [[string, string]];
+    assert.equal(formName, '__Host-workgate_local_form');
+    assert.match(formLine, /; Secure/);
+    const signedIn = await browser.request(`${wg.url}/auth/local/login`, { form: { csrf: formField(page.body, 'csrf')!, login: 'root', password, return_to: '/console' }, headers: { origin: publicUrl } });
+    assert.equal(signedIn.status, 303, signedIn.body);
+    const lines = setCookies(signedIn.headers);
+    assert.deepEqual(lines.map(([cookie]) => cookie), ['__Host-workgate_local_form', '__Host-workgate_session']);
+    const session = lines[1]![1];
+    for (const attribute of ['Path=/', 'HttpOnly', 'SameSite=Lax', 'Secure']) assert.ok(session.split('; ').includes(attribute), `${attribute} in ${session}`);
+    assert.doesNotMatch(session, /Domain=/i);
+    assert.equal((await browser.request(`${wg.url}/api/me`)).status, 200);
+    const token = browser.cookie(wg.url, '__Host-workgate_session')!;
+    const unprefixed = await fetch(`${wg.url}/api/me`, { headers: { cookie: `workgate_session=${token}` } });
+    assert.equal(unprefixed.status, 401, 'a cookie without the prefix (one any subdomain could set) is not read');
+  });
+});

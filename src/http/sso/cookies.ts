@@ -32,9 +32,8 @@ export function cookieName(policy: CookiePolicy, base: string): string {
 export function setCookie(reply: FastifyReply, policy: CookiePolicy, name: string, value: string, maxAgeSeconds: number): void {
   const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`];
   if (policy.secure) parts.push('Secure');
-  const existing = reply.getHeader('set-cookie');
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
-  reply.header('set-cookie', [...list, parts.join('; ')]);
+  // Fastify appends to the Set-Cookie lines already on the reply (passing them again would repeat them).
+  reply.header('set-cookie', parts.join('; '));
 }
 
 export function clearCookie(reply: FastifyReply, policy: CookiePolicy, name: string): void {

@@ -21,13 +21,20 @@ export interface SsoWorkgate {
   close(): Promise<void>;
 }
 
-export async function startSsoWorkgate(dialect: DialectUnderTest): Promise<SsoWorkgate> {
-  const h = await startSyncHarness(dialect);
+export interface SsoWorkgateOptions {
+  /** WORKGATE_PUBLIC_URL (e.g. https://..., as behind TLS); by default the loopback address this node listens on. */
+  publicUrl?: string;
+  /** Run as a second node over this node's database, Core and Workforce (closing it leaves them open). */
+  nodeOf?: SsoWorkgate;
+}
+
+export async function startSsoWorkgate(dialect: DialectUnderTest, options: SsoWorkgateOptions = {}): Promise<SsoWorkgate> {
+  const h = options.nodeOf?.h ?? (await startSyncHarness(dialect));
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
   const log = createLogger('silent');
   const auth = createAuthService({ db: h.database.db, clock, log });
-  await auth.ensureAdminApiKey(ADMIN_KEY);
+  if (!options.nodeOf) await auth.ensureAdminApiKey(ADMIN_KEY);
   let url = '';
   const sso = createSsoService({
     db: h.database.db,
@@ -35,7 +42,7 @@ export async function startSsoWorkgate(dialect: DialectUnderTest): Promise<SsoWo
     log,
     core: h.core,
     workforce: h.workforce,
-    settings: { publicUrl: () => url, session: { idleSeconds: 1800, absoluteSeconds: 43_200 }, clockSkewSeconds: 60 },
+    settings: { publicUrl: () => options.publicUrl ?? options.nodeOf?.sso.publicUrl() ?? url, session: { idleSeconds: 1800, absoluteSeconds: 43_200 }, clockSkewSeconds: 60 },
   });
   const app = await buildHttpApp({ db: h.database.db, log, core: h.core, auth, workforce: h.workforce, sync: h.sync, sso, clock, rateLimit: { perSecond: 1000, burst: 1000, appliesToAdminKey: false } });
   url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -65,7 +72,7 @@ export async function startSsoWorkgate(dialect: DialectUnderTest): Promise<SsoWo
     },
     async close() {
       await app.close();
-      await h.close();
+      if (!options.nodeOf) await h.close();
     },
   };
 }

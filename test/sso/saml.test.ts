@@ -159,6 +159,56 @@ for (const dialect of dialects()) {
       assert.equal((await lastAudit()).reason, 'replayed');
     });
 
+    it('refuses a response that answers another sign-in request (InResponseTo)', async () => {
+      const browser = new TestBrowser();
+      const { page } = await postCrafted(browser, (r) => valid({ id: `${r.id}-another` }));
+      assert.equal(page.status, 400, page.body);
+      assert.match(page.body, /does not answer the sign-in request this browser started/);
+      const audit = await lastAudit();
+      assert.equal(audit.event, 'sign_in_refused');
+      assert.equal(audit.reason, 'state_mismatch');
+      assert.equal((await me(browser)).status, 401, 'no session');
+    });
+
+    it('accepts an assertion expired less than the clock skew ago (60 s here), and refuses one expired longer ago', async () => {
+      const within = await postCrafted(new TestBrowser(), (r) => valid(r, { notOnOrAfter: new Date(Date.now() - 30_000) }));
+      assert.equal(within.page.status, 303, within.page.body);
+      const beyond = await postCrafted(new TestBrowser(), (r) => valid(r, { notOnOrAfter: new Date(Date.now() - 90_000) }));
+      assert.equal(beyond.page.status, 400, beyond.page.body);
+      assert.match(beyond.page.body, /expired/);
+      assert.equal((await lastAudit()).reason, 'expired');
+    });
+
+    it('remembers an assertion id in the database until the assertion expires, and another node refuses its replay', async () => {
+      const node2 = await startSsoWorkgate(dialect, { nodeOf: wg });
+      try {
+        const assertionId = '_assertion-seen-by-node-1';
+        const notOnOrAfter = new Date(Date.now() + 4 * 60_000);
+        const first = await postCrafted(new TestBrowser(), (r) => valid(r, { assertionId, notOnOrAfter }));
+        assert.equal(first.page.status, 303, first.page.body);
+        const remembered = await wg.h.database.db.kysely.selectFrom('sso_saml_assertions').select('expires_at').where('provider', '=', name).execute();
+        const expiries = remembered.map((r) => new Date(r.expires_at).getTime());
+        assert.ok(expiries.includes(notOnOrAfter.getTime() + 60_000), 'kept until NotOnOrAfter plus the clock skew');
+
+        /** A sign-in started and answered on the second node (the same public URL, as behind a load balancer). */
+        const onNode2 = async (id: string) => {
+          const browser = new TestBrowser();
+          const start = await browser.request(`${node2.url}/auth/${name}/login?return_to=/workforce`);
+          const request = await idp.readRequest(start.location!);
+          const post = { SAMLResponse: await valid(request, { assertionId: id }), RelayState: request.relayState };
+          const { trail } = await browser.follow(`${node2.url}/auth/${name}/acs`, { form: post });
+          return trail.filter((p) => p.url.startsWith(`${node2.url}/auth/`)).at(-1)!;
+        };
+        assert.equal((await onNode2('_assertion-new-to-both-nodes')).status, 303, 'the second node signs in with a fresh assertion');
+        const replayed = await onNode2(assertionId);
+        assert.equal(replayed.status, 400, replayed.body);
+        assert.match(replayed.body, /already used/);
+        assert.equal((await lastAudit()).reason, 'replayed');
+      } finally {
+        await node2.close();
+      }
+    });
+
     it('refuses a response to a request another browser started when completing in this one', async () => {
       const starter = new TestBrowser();
       const start = await starter.request(`${wg.url}/auth/${name}/login?return_to=/workforce`);

@@ -54,6 +54,16 @@ for (const dialect of dialects()) {
       return page;
     }
 
+    it('never answers the client secret: not in the list, nor for one provider, nor after a change of the secret', async () => {
+      const answers = [await wg.api('/api/admin/sso/providers'), await wg.api(`/api/admin/sso/providers/${name}`), await wg.api(`/api/admin/sso/providers/${name}`, { method: 'PUT', body: { 'client-secret': idp.clientSecret } })];
+      for (const answer of answers) {
+        assert.equal(answer.status, 200, answer.text);
+        assert.ok(!answer.text.includes(idp.clientSecret), answer.text);
+      }
+      assert.equal((answers[1]!.json as Record<string, unknown>)['has-client-secret'], true);
+      assert.equal((answers[1]!.json as Record<string, unknown>)['redirect-uri'], `${wg.url}/auth/${name}/callback`);
+    });
+
     it('signs in an admin: the console, a rotated HttpOnly SameSite=Lax session, the admin API with a CSRF token', async () => {
       const browser = new TestBrowser();
       browser.setCookie(wg.url, 'workgate_session', 'an-old-session-token-that-is-not-valid-at-all-x');
@@ -131,6 +141,32 @@ for (const dialect of dialects()) {
       });
     }
 
+    it('creates no user at sign-in: an unknown identity stays unknown', async () => {
+      const before = await wg.api('/api/users?limit=1000');
+      assert.equal(before.status, 200);
+      await signIn(new TestBrowser(), people.unknown.subject, '/workforce');
+      assert.equal(await wg.h.core.users.find({ email: `${people.unknown.login}@example.com` }), undefined);
+      assert.equal((await wg.api('/api/users?limit=1000')).text, before.text);
+    });
+
+    it('matches the configured claim instead of sub, and refuses an id_token without it', async () => {
+      const changed = await wg.api(`/api/admin/sso/providers/${name}`, { method: 'PUT', body: { claim: 'employee_id' } });
+      assert.equal(changed.status, 200, changed.text);
+      idp.accounts.set('00u-okta-wendy', { email: 'other@example.com', email_verified: true, employee_id: people.worker.subject });
+      try {
+        const browser = new TestBrowser();
+        const { trail } = await signIn(browser, '00u-okta-wendy', '/workforce');
+        assert.equal(callbackPage(trail).location, `${wg.url}/workforce`);
+        assert.equal((await me(browser)).body.login, people.worker.login);
+        const without = callbackPage((await signIn(new TestBrowser(), people.worker.subject, '/workforce')).trail);
+        assert.equal(without.status, 400, without.body);
+        assert.match(without.body, /no usable &quot;employee_id&quot; claim/);
+        assert.equal((await lastAudit()).reason, 'invalid_response');
+      } finally {
+        assert.equal((await wg.api(`/api/admin/sso/providers/${name}`, { method: 'PUT', body: { claim: 'sub' } })).status, 200);
+      }
+    });
+
     it('refuses a Workforce user at the console: not admin', async () => {
       const browser = new TestBrowser();
       const page = callbackPage((await signIn(browser, people.worker.subject, '/console')).trail);
@@ -171,6 +207,7 @@ for (const dialect of dialects()) {
     const tampering: Array<[string, (idToken: string) => string, string, RegExp]> = [
       ['a wrong nonce', (t) => idp.sign({ ...decodeJwt(t).payload, nonce: 'another-nonce' }, decodeJwt(t).header), 'nonce_mismatch', /nonce/],
       ['a tampered id_token', (t) => { const [h, , s] = t.split('.'); return `${h}.${Buffer.from(JSON.stringify({ ...decodeJwt(t).payload, email: 'alice@example.com', sub: people.admin.subject })).toString('base64url')}.${s}`; }, 'invalid_signature', /signature/],
+      ['an expired id_token', (t) => idp.sign({ ...decodeJwt(t).payload, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }, decodeJwt(t).header), 'expired', /expired/],
       ['an id_token from another issuer', (t) => idp.sign({ ...decodeJwt(t).payload, iss: 'http://127.0.0.1:9/another-issuer' }, decodeJwt(t).header), 'wrong_issuer', /another issuer/],
     ];
     for (const [what, change, reason, message] of tampering) {

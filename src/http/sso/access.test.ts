@@ -14,6 +14,7 @@ for (const dialect of dialects()) {
       await h.core.users.create({ login: 'tw2', email: 'tw2@example.com', firstname: 'T', lastname: 'Two', ssoIdentifier: 'shared' }, 'test');
       await h.core.users.create({ login: 'taken', email: 'taken@example.com', firstname: 'T', lastname: 'K', ssoIdentifier: 'someone-else' }, 'test');
       await h.sync.applier.drain();
+      await h.core.users.create({ login: 'unsynced', email: 'unsynced@example.com', firstname: 'U', lastname: 'S', ccwUser: true }, 'test');
     });
     after(async () => h?.close());
 
@@ -27,6 +28,14 @@ for (const dialect of dialects()) {
       assert.equal((await findCoreUser(deps, identity('new-sub', null, 'emma'), 'login')).user?.login, 'emma');
       assert.equal((await findCoreUser(deps, identity('new-sub', 'taken@example.com', null), 'email')).reason, 'unknown_identity');
       assert.equal((await findCoreUser(deps, identity('shared', null, null), 'none')).reason, 'ambiguous_identity');
+    });
+
+    it('refuses the Workforce pages to a licensed user not yet synced to Workforce', async () => {
+      const access = await evaluateIdentity({ core: h.core, workforce: h.workforce }, identity('x', 'unsynced@example.com', null), 'email');
+      assert.deepEqual(access.reach, []);
+      const workforce = access.missing.find((m) => m.gate === 'workforce');
+      assert.equal(workforce?.reason, 'no_role');
+      assert.match(workforce?.message ?? '', /not \(yet\) an active Workforce user/);
     });
 
     it('gives a licensed Workforce user with a role the Workforce reach and workforce.read', async () => {

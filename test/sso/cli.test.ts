@@ -57,6 +57,9 @@ describe('workgate sso, admin and clients commands', () => {
     assert.equal((await run(['sso', 'add-saml', 'entra', '--metadata', file])).status, 0);
     const fromUrl = (await run(['sso', 'add-saml', 'keycloak', '--metadata', `${saml.url}/metadata`, '--fallback', 'email']));
     assert.equal(fromUrl.status, 0, fromUrl.err);
+    const missing = await run(['sso', 'add-saml', 'nofile', '--metadata', path.join(dir, 'missing-idp.xml')]);
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.err, /cannot read the metadata file .*missing-idp\.xml: no such file/);
     const list = (await run(['sso', 'list']));
     assert.equal(list.status, 0);
     assert.match(list.out, /entra\tsaml\tenabled\tidp=.*acs=https:\/\/workgate\.example\.com\/auth\/entra\/acs/);

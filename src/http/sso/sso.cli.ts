@@ -31,6 +31,18 @@ async function readStdinSecret(what: string): Promise<string> {
   return value;
 }
 
+/** IdP metadata from a file, with an error naming the file (not the system call) when it cannot be read. */
+function readMetadataFile(file: string): string {
+  try {
+    if (fs.statSync(file).size > maxMetadataBytes) throw new Error(`it is larger than ${maxMetadataBytes} bytes`);
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw new Error(`cannot read the metadata file ${file}: ${why}`, { cause: error });
+  }
+}
+
 function fallback(value: string): string {
   if (!['none', 'email', 'login'].includes(value)) throw new InvalidArgumentError('choose from none, email, login');
   return value;
@@ -88,8 +100,7 @@ export function registerSsoCommands(program: Command, withDatabase: WithDatabase
     .option('--fallback <how>', 'when no sso-identifier matches: none, email or login', fallback, 'none')
     .action(async (name: string, o: { metadata: string; claim: string; fallback: string }) => {
       const isUrl = /^https?:\/\//i.test(o.metadata);
-      if (!isUrl && fs.statSync(o.metadata).size > maxMetadataBytes) throw new Error(`${o.metadata} is larger than ${maxMetadataBytes} bytes`);
-      const source = isUrl ? { metadataUrl: o.metadata } : { metadataXml: fs.readFileSync(o.metadata, 'utf8') };
+      const source = isUrl ? { metadataUrl: o.metadata } : { metadataXml: readMetadataFile(o.metadata) };
       await withSso(async (s) => print(describe(s, await s.providers.addSaml({ name, ...source, claim: o.claim, fallback: o.fallback }, actor()))));
     });
 

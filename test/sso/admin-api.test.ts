@@ -62,7 +62,10 @@ for (const dialect of dialects()) {
       }
       const unreachable = await wg.api('/api/admin/sso/providers', { method: 'POST', body: { name: 'x8', kind: 'oidc', issuer: 'http://127.0.0.1:9', 'client-id': 'a', 'client-secret': 'b' } });
       assert.notEqual(unreachable.status, 201, 'a loopback issuer is accepted as a URL, but it must answer discovery');
-      assert.match(unreachable.text, /discovery/);
+      assert.match(unreachable.text, /discovery of http:\/\/127\.0\.0\.1:9 failed: fetch failed: bad port/, 'the cause, not only "fetch failed"');
+      const notAnIssuer = await wg.api('/api/admin/sso/providers', { method: 'POST', body: { name: 'x10', kind: 'oidc', issuer: `${idp.url}/realms/none`, 'client-id': 'a', 'client-secret': 'b' } });
+      assert.equal(notAnIssuer.status, 422);
+      assert.match(notAnIssuer.text, /discovery of .*\/realms\/none failed: unexpected HTTP response status code: HTTP 404/);
       assert.equal((await wg.api('/api/admin/sso/providers', { method: 'POST', body: { name: 'x9', kind: 'saml', 'idp-entity-id': 'urn:x', 'sso-url': 'http://[::1]:9/sso', certificate: keys.cert } })).status, 201);
     });
 

@@ -31,10 +31,14 @@ function checkEndpoints(config: client.Configuration): void {
   }
 }
 
-/** openid-client wraps oauth4webapi's precise errors in general ones: the whole chain of messages. */
+/** openid-client wraps precise errors in general ones: the whole chain of messages, an HTTP answer as its status. */
 function causeChain(error: unknown): string {
   const messages: string[] = [];
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) messages.push(e.message);
+  for (let e = error, depth = 0; depth < 5; e = (e as Error).cause, depth += 1) {
+    if (e instanceof Response) messages.push(`HTTP ${e.status}`);
+    if (!(e instanceof Error)) break;
+    messages.push(e.message);
+  }
   return messages.length > 0 ? messages.join(': ') : String(error);
 }
 
@@ -70,7 +74,7 @@ export function createOidc(options: OidcOptions) {
     try {
       config = await client.discovery(issuer, settings.clientId, { [client.clockTolerance]: options.clockToleranceSeconds }, client.ClientSecretBasic(secret), { execute, timeout: 10 });
     } catch (error) {
-      throw new SsoError('provider_error', `OpenID Connect discovery of ${settings.issuer} failed: ${(error as Error).message.slice(0, 200)}`, { cause: error });
+      throw new SsoError('provider_error', `OpenID Connect discovery of ${settings.issuer} failed: ${causeChain(error).slice(0, 300)}`, { cause: error });
     }
     checkEndpoints(config);
     return config;

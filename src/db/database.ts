@@ -45,7 +45,8 @@ export interface Db {
   /**
    * Runs long work (a feed file's transaction) on a connection of its own where the database allows it:
    * PostgreSQL's pool gives each transaction its own connection. Embedded SQLite has one connection, so
-   * other work waits while a file is applied (seconds for the platform's advised 5,000 rows).
+   * other work waits while a file is applied (seconds for the platform's advised 5,000 rows); `work`
+   * holds it from start to end and reads the database file without the memory map (see SQLITE_BULK_PRAGMAS).
    */
   withDedicatedConnection<T>(work: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -84,6 +85,15 @@ export function openDatabase(target: DatabaseTarget): Db {
 /** Upper bound of the SQLite file mapped into memory (databases beyond it read the rest as before). */
 const SQLITE_MMAP_BYTES = 2 * 1024 ** 3;
 
+/**
+ * While a feed file applies: no memory map. A file read through the map is part of the process's
+ * resident memory for as long as the map lasts, so a million-row import that joins against every user
+ * grew the process by the database's size (670 MB of 1.1 GB measured). Through SQLite's own page cache
+ * the import holds at most that cache; the kernel still caches the file, outside the process.
+ */
+const SQLITE_BULK_PRAGMAS = { mmap_size: 0 } as const;
+const SQLITE_SHARED_PRAGMAS = { mmap_size: SQLITE_MMAP_BYTES } as const;
+
 function openSqlite(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const connection = new SQLite(file);
@@ -94,10 +104,11 @@ function openSqlite(file: string): Db {
   connection.pragma('temp_store = FILE');
   // Writers wait for one another (a big feed file holds the write lock until it commits).
   connection.pragma('busy_timeout = 60000');
-  // Reads go through a memory map of the file instead of a read() into the 16 MB page cache for every
-  // page: a random lookup by id in a 1M-user database took 113 µs that way, 14.5 µs mapped. Address
-  // space only; the kernel's page cache holds the pages.
-  connection.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
+  // The API reads through a memory map of the file instead of a read() into SQLite's page cache (2 MB by
+  // default) for every page: a random lookup by id in a 1M-user database took 113 µs that way, 14.5 µs
+  // mapped. The kernel's page cache holds the pages, but those read count in this process's RSS while
+  // mapped: feed files turn the map off (withDedicatedConnection).
+  setPragmas(connection, SQLITE_SHARED_PRAGMAS);
   // One statement cache for Kysely's queries and the bulk inserts below.
   const database = cachingStatements(connection);
   const kysely = new Kysely<Database>({
@@ -124,13 +135,27 @@ function openSqlite(file: string): Db {
       for (; start < rows.length; start++) one!.run(flatValues(rows, start, 1, columns.length));
     },
     // better-sqlite3 waits for a lock synchronously, blocking the event loop: a second connection in
-    // this process contending with the first would deadlock. One connection, transactions in turn.
-    withDedicatedConnection: (work) => work(db),
+    // this process contending with the first would deadlock. One connection, transactions in turn; the
+    // work holds it (Kysely's lock) throughout, so no other query runs under the bulk settings.
+    withDedicatedConnection: (work) =>
+      kysely.connection().execute(async (held) => {
+        setPragmas(connection, SQLITE_BULK_PRAGMAS);
+        try {
+          const own: Db = { ...db, kysely: held, withDedicatedConnection: (inner) => inner(own) };
+          return await work(own);
+        } finally {
+          setPragmas(connection, SQLITE_SHARED_PRAGMAS);
+        }
+      }),
     close: async () => {
       await kysely.destroy();
     },
   };
   return db;
+}
+
+function setPragmas(connection: SQLite.Database, pragmas: Readonly<Record<string, number>>): void {
+  for (const [name, value] of Object.entries(pragmas)) connection.pragma(`${name} = ${value}`);
 }
 
 function openPostgres(url: string, poolSize = 10): Db {

@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import { createCoreService, noOutbox, startUserImport, type CoreService } from '../../src/core/index.ts';
+import type { Database } from '../../src/db/index.ts';
 import { feedAccountsFrom, feedFilesFrom, feedPgpFrom } from '../../src/feeds/adapters.ts';
 import { createFeeds, type Feeds } from '../../src/feeds/feeds.service.ts';
 import { coreLayouts, workforceLayouts } from '../../src/feeds/layouts/registry.ts';
@@ -43,6 +45,8 @@ export interface FeedHarnessOptions {
   holdMinimumActive?: number;
   /** Workgate's key ring and customer keys (an ECC key is generated: a few milliseconds). */
   pgp?: boolean;
+  /** Called inside each Users file's transaction as its import starts (its failure fails the file). */
+  onUserImport?: (trx: Kysely<Database>) => Promise<void>;
 }
 
 export async function startFeedHarness(dialect: DialectUnderTest, options: FeedHarnessOptions = {}): Promise<FeedHarness> {
@@ -76,7 +80,13 @@ export async function startFeedHarness(dialect: DialectUnderTest, options: FeedH
     files: feedFilesFrom(received, store),
     accounts: feedAccountsFrom(accounts),
     layouts: [
-      ...coreLayouts({ core, startUserImport: (own, trx, opts) => startUserImport({ db: own, clock, outbox: noOutbox }, trx, opts) }),
+      ...coreLayouts({
+        core,
+        startUserImport: async (own, trx, opts) => {
+          await options.onUserImport?.(trx);
+          return startUserImport({ db: own, clock, outbox: noOutbox }, trx, opts);
+        },
+      }),
       ...workforceLayouts({ workforce }),
     ],
     holdPercent: options.holdPercent ?? 20,

@@ -103,6 +103,27 @@ for (const dialect of dialects()) {
       assert.match(page.body, /expired/);
     });
 
+    it('serves a session on any node (it is in the database): signed in on one, used and signed out on another', async () => {
+      const node2 = await startSsoWorkgate(dialect, { nodeOf: wg });
+      try {
+        const browser = new TestBrowser();
+        assert.equal((await post(browser, { csrf: await form(browser), login: 'root', password, return_to: '/' })).status, 303);
+        const me = await browser.request(`${node2.url}/api/me`);
+        assert.equal(me.status, 200, me.body);
+        assert.equal((JSON.parse(me.body) as Record<string, unknown>).login, 'root');
+        const cookie = browser.cookie(wg.url, 'workgate_session')!;
+        const confirm = await browser.request(`${node2.url}/auth/logout`);
+        const out = await browser.request(`${node2.url}/auth/logout`, { form: { csrf: formField(confirm.body, 'csrf')! }, headers: { origin: wg.url } });
+        assert.equal(out.status, 303, out.body);
+        assert.equal((await wg.sso.audit.list({ limit: 1 }))[0]!.event, 'sign_out');
+        const replayed = await fetch(`${wg.url}/api/me`, { headers: { cookie: `workgate_session=${cookie}` } });
+        assert.equal(replayed.status, 401, 'the first node refuses the session the second one ended');
+        assert.match(await replayed.text(), /signed out/);
+      } finally {
+        await node2.close();
+      }
+    });
+
     it('rotates the session at sign-in: the cookie before sign-in no longer works after it', async () => {
       const browser = new TestBrowser();
       await post(browser, { csrf: await form(browser), login: 'root', password, return_to: '/' });

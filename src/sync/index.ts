@@ -4,5 +4,5 @@ export { toSyncedUser } from './apply-users.ts';
 export { MAX_ATTEMPTS, backoffMs } from './outbox.repo.ts';
 export type { Applier, RoundResult, WakeCause } from './applier.ts';
 export type { Repair } from './reconcile.ts';
-export type { SyncStatus, ParkedEvent } from './status.ts';
+export type { SyncStatus, ParkedEvent, PendingEvent } from './status.ts';
 export { registerSyncCommands, formatStatus } from './sync.cli.ts';

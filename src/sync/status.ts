@@ -10,6 +10,14 @@ export interface ParkedEvent {
   createdAt: Date;
 }
 
+/** An event not applied yet: `nextAttemptAt` and `lastError` are set once it failed. */
+export interface PendingEvent extends ParkedEvent {
+  nextAttemptAt: Date | null;
+}
+
+/** How many of the pending and of the parked events the status lists (the next ones, in id order). */
+const listedEvents = 20;
+
 export interface SyncStatus {
   pending: number;
   /** Pending events waiting for a retry after a failure. */
@@ -21,6 +29,8 @@ export interface SyncStatus {
   lastAppliedAt: Date | null;
   lastError: { eventId: number; entity: string; entityId: number; message: string } | null;
   parkedEvents: ParkedEvent[];
+  /** The next pending events to be applied, in id order (at most 20). */
+  pendingEvents: PendingEvent[];
 }
 
 /** What `workgate sync status` and GET /api/admin/sync/status show. */
@@ -39,7 +49,16 @@ export async function syncStatus(db: Db, clock: () => Date): Promise<SyncStatus>
     .where('applied_at', 'is', null)
     .where('parked', '=', true)
     .orderBy('id')
-    .limit(20)
+    .limit(listedEvents)
+    .execute();
+  // The same predicate as the count above, so the partial index of pending rows serves it.
+  const pendingRows = await k
+    .selectFrom('sync_outbox')
+    .select(['id', 'entity', 'entity_id', 'attempts', 'last_error', 'created_at', 'next_attempt_at'])
+    .where('applied_at', 'is', null)
+    .where(sql<boolean>`parked = ${falseLiteral}`)
+    .orderBy('id')
+    .limit(listedEvents)
     .execute();
   const parkedCount = await k.selectFrom('sync_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('applied_at', 'is', null).where('parked', '=', true).executeTakeFirstOrThrow();
   const lastApplied = await k.selectFrom('sync_outbox').select((eb) => eb.fn.max('applied_at').as('at')).where('applied_at', 'is not', null).executeTakeFirstOrThrow();
@@ -60,13 +79,11 @@ export async function syncStatus(db: Db, clock: () => Date): Promise<SyncStatus>
     lagSeconds: oldest ? Math.max(0, (clock().getTime() - oldest.getTime()) / 1000) : 0,
     lastAppliedAt: lastApplied.at ? toDate(lastApplied.at as Date | string) : null,
     lastError: lastError ? { eventId: Number(lastError.id), entity: lastError.entity, entityId: lastError.entity_id, message: lastError.last_error ?? '' } : null,
-    parkedEvents: parkedRows.map((r) => ({
-      id: Number(r.id),
-      entity: r.entity,
-      entityId: r.entity_id,
-      attempts: r.attempts,
-      lastError: r.last_error,
-      createdAt: toDate(r.created_at),
-    })),
+    parkedEvents: parkedRows.map(eventOf),
+    pendingEvents: pendingRows.map((r) => ({ ...eventOf(r), nextAttemptAt: r.next_attempt_at ? toDate(r.next_attempt_at) : null })),
   };
+}
+
+function eventOf(r: { id: number | string | bigint; entity: string; entity_id: number; attempts: number; last_error: string | null; created_at: Date | string }): ParkedEvent {
+  return { id: Number(r.id), entity: r.entity, entityId: r.entity_id, attempts: r.attempts, lastError: r.last_error, createdAt: toDate(r.created_at) };
 }

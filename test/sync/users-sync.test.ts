@@ -123,6 +123,10 @@ for (const dialect of dialects()) {
       await h.core.users.create(licensedUser({ login: 'after-poison' }), actor);
       await h.sync.applier.drain();
       assert.equal((await wfUser('after-poison')).active, true);
+      const waiting = (await h.sync.status()).pendingEvents;
+      assert.deepEqual(waiting.map((e) => e.entityId), [999_999], 'the failed event is listed as pending, the applied one is not');
+      assert.match(waiting[0]!.lastError ?? '', /JSON/);
+      assert.ok(waiting[0]!.attempts >= 1 && waiting[0]!.nextAttemptAt instanceof Date, 'with its attempts and when it is tried again');
       await h.database.db.kysely.updateTable('sync_outbox').set({ attempts: 7, next_attempt_at: null }).where('entity_id', '=', 999_999).execute();
       await h.sync.applier.drain();
       const status = await h.sync.status();

@@ -244,7 +244,18 @@ export interface SyncStatus {
   'lag-seconds': string | number;
   'last-applied-at': string | null;
   'last-error': { 'event-id': number; entity: string; 'entity-id': string; message: string } | null;
-  'parked-events': Array<{ id: number; entity: string; 'entity-id': string; attempts: number; 'last-error': string | null; 'created-at': string }>;
+  'parked-events': SyncEvent[];
+  /** The next pending events, in id order (at most 20). */
+  'pending-events': Array<SyncEvent & { 'next-attempt-at': string | null }>;
+}
+
+export interface SyncEvent {
+  id: number;
+  entity: string;
+  'entity-id': string;
+  attempts: number;
+  'last-error': string | null;
+  'created-at': string;
 }
 
 export interface Provider {

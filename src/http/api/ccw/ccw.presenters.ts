@@ -1,4 +1,4 @@
-import type { Repair, SyncStatus } from '../../../sync/index.ts';
+import type { ParkedEvent, Repair, SyncStatus } from '../../../sync/index.ts';
 import type { DesignationReport, SegmentSlot, SegmentValue, ValueCounts, WorkforceSettings, WorkforceUser, WorkLocation } from '../../../workforce/index.ts';
 import { Decimal, type ApiObject } from '../render/values.ts';
 
@@ -106,15 +106,13 @@ export function presentSyncStatus(status: SyncStatus): ApiObject {
       status.lastError === null
         ? null
         : { 'event-id': status.lastError.eventId, entity: status.lastError.entity, 'entity-id': status.lastError.entityId, message: status.lastError.message },
-    'parked-events': status.parkedEvents.map((e) => ({
-      id: e.id,
-      entity: e.entity,
-      'entity-id': e.entityId,
-      attempts: e.attempts,
-      'last-error': e.lastError,
-      'created-at': e.createdAt,
-    })),
+    'parked-events': status.parkedEvents.map(presentEvent),
+    'pending-events': status.pendingEvents.map((e) => ({ ...presentEvent(e), 'next-attempt-at': e.nextAttemptAt })),
   };
+}
+
+function presentEvent(e: ParkedEvent): ApiObject {
+  return { id: e.id, entity: e.entity, 'entity-id': e.entityId, attempts: e.attempts, 'last-error': e.lastError, 'created-at': e.createdAt };
 }
 
 export function presentRepairs(repairs: Repair[]): ApiObject {

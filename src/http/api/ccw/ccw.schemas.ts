@@ -100,6 +100,11 @@ export const ccwComponents: Record<string, JsonSchema> = {
     'last-applied-at': timestamp,
     'last-error': { type: ['object', 'null'], properties: { 'event-id': { type: 'integer' }, entity: { type: 'string' }, 'entity-id': { type: 'integer' }, message: { type: 'string' } } },
     'parked-events': { type: 'array', items: object({ id: { type: 'integer' }, entity: { type: 'string' }, 'entity-id': { type: 'integer' }, attempts: { type: 'integer' }, 'last-error': text, 'created-at': timestamp }) },
+    'pending-events': {
+      type: 'array',
+      description: 'the next pending events to be applied, in id order (at most 20)',
+      items: object({ id: { type: 'integer' }, entity: { type: 'string' }, 'entity-id': { type: 'integer' }, attempts: { type: 'integer' }, 'last-error': text, 'created-at': timestamp, 'next-attempt-at': timestamp }),
+    },
   }),
 };
 

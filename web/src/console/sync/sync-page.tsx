@@ -19,6 +19,10 @@ export function SyncStatusFacts({ status }: { status: SyncStatus }) {
       <dd>{status.retrying}</dd>
       <dt>Parked (need attention)</dt>
       <dd>{status.parked}</dd>
+      <dt>Oldest pending</dt>
+      <dd>
+        <When at={status['oldest-pending-at']} />
+      </dd>
       <dt>Lag</dt>
       <dd>{Number(status['lag-seconds']).toFixed(1)} s</dd>
       <dt>Last applied</dt>
@@ -28,6 +32,45 @@ export function SyncStatusFacts({ status }: { status: SyncStatus }) {
       <dt>Last error</dt>
       <dd>{status['last-error'] ? `${status['last-error'].entity} ${status['last-error']['entity-id']}: ${status['last-error'].message}` : 'none'}</dd>
     </dl>
+  );
+}
+
+/** The next events waiting to be applied, with their failures so far. */
+function PendingEvents({ status }: { status: SyncStatus }) {
+  const events = status['pending-events'];
+  if (events.length === 0) return <Empty>No event is waiting: Workforce is up to date.</Empty>;
+  return (
+    <table>
+      <caption>Pending events{status.pending > events.length ? ` (the next ${events.length} of ${status.pending})` : ''}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Event</th>
+          <th scope="col">Entity</th>
+          <th scope="col">Created</th>
+          <th scope="col">Attempts</th>
+          <th scope="col">Next attempt</th>
+          <th scope="col">Error</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((e) => (
+          <tr key={e.id}>
+            <td>{e.id}</td>
+            <td>
+              {e.entity} {e['entity-id']}
+            </td>
+            <td>
+              <When at={e['created-at']} />
+            </td>
+            <td>{e.attempts}</td>
+            <td>
+              <When at={e['next-attempt-at']} />
+            </td>
+            <td className="wrap">{e['last-error'] ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -47,6 +90,7 @@ export function SyncPage() {
           {(s) => (
             <>
               <SyncStatusFacts status={s} />
+              <PendingEvents status={s} />
               {s['parked-events'].length > 0 ? (
                 <table>
                   <caption>Parked events</caption>

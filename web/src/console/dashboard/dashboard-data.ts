@@ -19,6 +19,8 @@ async function eachLimited<T, R>(items: T[], work: (item: T) => Promise<R>): Pro
   return results;
 }
 const day = 24 * 3600 * 1000;
+/** Runs the dashboard reads (the API's largest page): counts by status and held files are of these. */
+export const recentLimit = 50;
 
 export interface Dashboard {
   recentRuns: Run[];
@@ -36,8 +38,8 @@ export interface Dashboard {
 export async function loadDashboard(signal: AbortSignal): Promise<Dashboard> {
   const optional = <T>(promise: Promise<T>, fallback: T) => promise.catch(() => fallback);
   const [recentRuns, held, sync, accounts, bans, signIns] = await Promise.all([
-    api.get<Run[]>('/api/data_file_sources', { order_by: 'id', dir: 'desc', limit: 50 }, signal),
-    api.get<Run[]>('/api/data_file_sources', { status: 'held', order_by: 'id', dir: 'desc', limit: 50 }, signal),
+    api.get<Run[]>('/api/data_file_sources', { order_by: 'id', dir: 'desc', limit: recentLimit }, signal),
+    api.get<Run[]>('/api/data_file_sources', { status: 'held', order_by: 'id', dir: 'desc', limit: recentLimit }, signal),
     optional(api.get<SyncStatus>('/api/admin/sync/status', {}, signal), null),
     optional(api.get<SftpAccount[]>('/api/admin/sftp-accounts', {}, signal), []),
     optional(api.get<Ban[]>('/api/admin/sftp-bans', {}, signal), []),

@@ -1,11 +1,51 @@
 import type { ReactNode } from 'react';
+import type { Run } from '../../api/types.ts';
 import { Link } from '../../router.tsx';
 import { Status, When } from '../../ui/bits.tsx';
 import { Empty, Loading, Page, Section } from '../../ui/page.tsx';
 import { useApi } from '../../ui/use-api.ts';
 import { runStatuses } from '../runs/runs-page.tsx';
 import { SyncStatusFacts } from '../sync/sync-page.tsx';
-import { accountsLooked, loadDashboard, type Dashboard } from './dashboard-data.ts';
+import { accountsLooked, loadDashboard, recentLimit, type Dashboard } from './dashboard-data.ts';
+
+/** Runs listed one by one on the dashboard (the counts by status cover the last `recentLimit`). */
+const latestShown = 10;
+
+function LatestRuns({ runs }: { runs: Run[] }) {
+  return (
+    <table>
+      <caption>Latest runs</caption>
+      <thead>
+        <tr>
+          <th scope="col">Run</th>
+          <th scope="col">File</th>
+          <th scope="col">Folder</th>
+          <th scope="col">Account</th>
+          <th scope="col">Status</th>
+          <th scope="col">Received</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => (
+          <tr key={r.id}>
+            <td>
+              <Link to={`/console/runs/${r.id}`}>#{r.id}</Link>
+            </td>
+            <td className="wrap">{r['file-name']}</td>
+            <td>{r.folder}</td>
+            <td>{r.account.username ?? r.account.id}</td>
+            <td>
+              <Status value={r.status} />
+            </td>
+            <td>
+              <When at={r['created-at']} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 function Tile({ label, value, to }: { label: string; value: ReactNode; to?: string }) {
   const body = (
@@ -33,8 +73,8 @@ function DashboardBody({ d }: { d: Dashboard }) {
   return (
     <>
       <ul className="tiles" aria-label="At a glance">
-        <Tile label="held for approval" value={d.held.length} to="/console/runs?status=held" />
-        <Tile label="failed runs (of the last 50)" value={d.byStatus.failed ?? 0} to="/console/runs?status=failed" />
+        <Tile label="held for approval" value={d.held.length >= recentLimit ? `${recentLimit}+` : d.held.length} to="/console/runs?status=held" />
+        <Tile label={`failed runs (of the last ${recentLimit})`} value={d.byStatus.failed ?? 0} to="/console/runs?status=failed" />
         <Tile label="sync events pending" value={d.sync?.pending ?? '—'} to="/console/sync" />
         <Tile label="SFTP sessions now" value={sessions} />
         <Tile label="failed SFTP logins (24 h)" value={d.failedLogins.length} />
@@ -56,6 +96,7 @@ function DashboardBody({ d }: { d: Dashboard }) {
               ))}
           </ul>
         )}
+        {d.recentRuns.length > 0 ? <LatestRuns runs={d.recentRuns.slice(0, latestShown)} /> : null}
       </Section>
       <Section title="Files held for approval">
         {d.held.length === 0 ? (

@@ -20,6 +20,7 @@ import {
 } from './support.ts';
 
 const skip = chromiumSkip();
+const desks = Array.from({ length: 60 }, (_, i) => `D${String(i + 1).padStart(2, '0')}`);
 if (skip) console.error(`console e2e skipped: ${skip}`);
 
 describe('console and Workforce pages in headless Chromium', { skip, timeout: 300_000 }, () => {
@@ -98,6 +99,10 @@ describe('console and Workforce pages in headless Chromium', { skip, timeout: 30
     const password = (await shown.innerText()).trim();
     assert.ok(password.length >= 16, `a generated password: ${password}`);
     assert.equal(await page.getByRole('button', { name: 'Copy password' }).count(), 1);
+    await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.url });
+    await page.getByRole('button', { name: 'Copy password' }).click();
+    await page.getByText('Copied to the clipboard.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), password, 'the copy button copies the password');
     await screenshot(page, 'password-reset');
     await page.getByRole('button', { name: /hide the password/ }).click();
     assert.equal(await shown.count(), 0);
@@ -214,13 +219,15 @@ describe('console and Workforce pages in headless Chromium', { skip, timeout: 30
       }
       // HR segments 4 (sites) and 5 (buildings) with relationships, fed as Master Data files over SFTP.
       assert.equal((await h.api('PUT', '/api/admin/sftp-accounts/acme', { folders: ['CCW', 'Users'] })).status, 200);
-      assert.equal((await h.api('PUT', '/api/ccw/settings', { 'segment-names': { '5': 'Building' } })).status, 200);
+      assert.equal((await h.api('PUT', '/api/ccw/settings', { 'segment-names': { '5': 'Building', '6': 'Desk' } })).status, 200);
       const session = await connectSsh2({ port: h.sftpPort, username: 'acme', privateKey: key.privateKey });
       try {
         for (const [name, content] of [
           ['MasterData_4_sites.csv', 'Name,Code,Description\r\nNorth,N,North campus\r\nSouth,S,South campus\r\n'],
           ['MasterData_5_buildings.csv', 'Name,Code\r\nN1,N1\r\nN2,N2\r\nS1,S1\r\n'],
           ['MasterDataRelationship_4_5_campus.csv', 'Parent Segment Name,Child Segment Name\r\nNorth,N1\r\nNorth,N2\r\nSouth,S1\r\n'],
+          // More desks than the API returns in one page (50): the list must still offer every one.
+          ['MasterData_6_desks.csv', `Name,Code\r\n${desks.map((d) => `${d},${d}`).join('\r\n')}\r\n`],
         ]) {
           await upload(session, `/Incoming/CCW/${name}`, content!);
           const run = await eventually(`the run of ${name}`, async () => {
@@ -285,6 +292,8 @@ describe('console and Workforce pages in headless Chromium', { skip, timeout: 30
         assert.deepEqual(await buildings.locator('option').allInnerTexts(), ['Choose…', 'N1', 'N2']);
         await buildings.selectOption('N2');
         await page.getByTestId('chosen').filter({ hasText: 'Chosen: North › N2' }).waitFor();
+        await page.getByText('No value is tied to "N2": all values are offered.').waitFor();
+        assert.deepEqual(await page.getByLabel('6. Desk').locator('option').allInnerTexts(), ['Choose…', ...desks], 'every desk, past the first page of 50');
         await screenshot(page, 'workforce-segments');
         // The console is not for her: the page says why.
         await page.goto(`${h.url}/console`);

@@ -108,8 +108,26 @@ async function requestOnce<T>(method: string, path: string, body?: unknown, sign
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** The API returns at most this many rows a page (`limit`). */
+export const apiPageSize = 50;
+
+/**
+ * Every row of a paged list, read page by page (one request at a time, so the rate limit is respected), up to
+ * `maxRows`; `complete` says whether the list ended before that.
+ */
+async function all<T>(path: string, query: Query, signal: AbortSignal | undefined, maxRows = 1000): Promise<{ rows: T[]; complete: boolean }> {
+  const rows: T[] = [];
+  for (let offset = 0; offset < maxRows; offset += apiPageSize) {
+    const page = await request<T[]>('GET', withQuery(path, { ...query, limit: apiPageSize, offset }), undefined, signal);
+    rows.push(...page);
+    if (page.length < apiPageSize) return { rows, complete: true };
+  }
+  return { rows, complete: false };
+}
+
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', withQuery(path, query), undefined, signal),
+  all,
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: (path: string) => request<void>('DELETE', path),

@@ -9,21 +9,27 @@ import { useApi } from '../ui/use-api.ts';
 interface Offered {
   values: SegmentValue[];
   related: boolean;
+  /** False when the list was cut at the most a list offers. */
+  complete: boolean;
 }
 
 async function offered(slot: number, parent: { slot: number; value: string } | undefined, signal: AbortSignal): Promise<Offered> {
-  const base = { status: 'active', order_by: 'name', limit: 50 };
+  const path = `/api/ccw/segments/${slot}/values`;
+  const base = { status: 'active', order_by: 'name' };
   if (parent) {
-    const children = await api.get<SegmentValue[]>(`/api/ccw/segments/${slot}/values`, { ...base, parent_slot: parent.slot, parent_value: parent.value }, signal);
-    if (children.length > 0) return { values: children, related: true };
+    const children = await api.all<SegmentValue>(path, { ...base, parent_slot: parent.slot, parent_value: parent.value }, signal);
+    if (children.rows.length > 0) return { values: children.rows, related: true, complete: children.complete };
   }
-  return { values: await api.get<SegmentValue[]>(`/api/ccw/segments/${slot}/values`, base, signal), related: false };
+  const every = await api.all<SegmentValue>(path, base, signal);
+  return { values: every.rows, related: false, complete: every.complete };
 }
 
 function SegmentSelect({ segment, parent, value, onChange }: { segment: Segment; parent: { slot: number; value: string; name: string } | undefined; value: string; onChange: (v: string) => void }) {
   const key = `${segment.slot}|${parent?.slot ?? ''}|${parent?.value ?? ''}`;
   const list = useApi((signal) => offered(segment.slot, parent, signal), key);
-  const note = list.data?.related ? `Only the values under ${parent?.name} "${parent?.value}".` : parent ? `No value is tied to "${parent.value}": all values are offered.` : undefined;
+  const scope = list.data?.related ? `Only the values under ${parent?.name} "${parent?.value}".` : parent ? `No value is tied to "${parent.value}": all values are offered.` : undefined;
+  const cut = list.data && !list.data.complete ? `Only the first ${list.data.values.length} values are offered.` : undefined;
+  const note = [scope, cut].filter(Boolean).join(' ') || undefined;
   return (
     <Field label={`${segment.slot}. ${segment.name ?? `Segment ${segment.slot}`}`} hint={list.loading ? 'Loading the values…' : note}>
       {(control) => (

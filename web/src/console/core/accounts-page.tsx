@@ -49,7 +49,7 @@ export function AccountsTable({ accounts, segments }: { accounts: CoreAccount[];
 }
 
 export function CoreAccountsPage() {
-  const charts = useApi((signal) => api.get<Chart[]>('/api/account_types', { limit: 50, order_by: 'name' }, signal), 'charts');
+  const charts = useApi((signal) => api.all<Chart>('/api/account_types', { order_by: 'name' }, signal).then((r) => r.rows), 'charts');
   const [chart, setChart] = useState('');
   const [code, setCode] = useState('');
   const [offset, setOffset] = useState(0);

@@ -25,7 +25,7 @@ export function WorkforceSettingsPage() {
 }
 
 function Designation({ settings, onSaved }: { settings: WorkforceSettings; onSaved: () => void }) {
-  const charts = useApi((signal) => api.get<Chart[]>('/api/account_types', { active: true, limit: 50, order_by: 'name' }, signal), 'active-charts');
+  const charts = useApi((signal) => api.all<Chart>('/api/account_types', { active: true, order_by: 'name' }, signal).then((r) => r.rows), 'active-charts');
   const current = settings['chart-of-accounts'];
   const [chosen, setChosen] = useState(current ? String(current.id) : '');
   const [report, setReport] = useState<WorkforceSettings['designation']>();

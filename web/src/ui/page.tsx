@@ -1,11 +1,18 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { ApiError } from '../api/client.ts';
 
-/** A page: its title in the tab and as the h1, which takes the focus when the page opens (screen readers hear it). */
+/**
+ * A page: its title in the tab and as the h1, which takes the focus when the page opens (screen readers hear it),
+ * unless the page itself just put the focus on something inside it (a password shown once: children's effects
+ * run before this one).
+ */
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} - Workgate`;
+    const focused = document.activeElement;
+    const main = heading.current?.closest('main');
+    if (focused && focused !== document.body && focused !== heading.current && main?.contains(focused)) return;
     heading.current?.focus({ preventScroll: true });
   }, [title]);
   return (

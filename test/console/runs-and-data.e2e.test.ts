@@ -30,11 +30,12 @@ describe('console: integration runs and Core data in headless Chromium', { skip,
   let admin: { context: BrowserContext; page: Page };
   const runs: Record<string, RunJson> = {};
   const heading = (page: Page) => page.getByRole('heading', { level: 1 });
-  const listed = async (page: Page) => {
-    await page.waitForFunction(() => document.querySelector('main .busy') === null);
+  /** The file names the runs list shows once it settles on `expected` (a filter's answer arrives after the click). */
+  const listed = async (page: Page, expected: string[]) => {
     const table = page.getByRole('table', { name: 'Integration runs, newest first' });
-    if ((await table.count()) === 0) return [];
-    return (await table.locator('tbody tr').allInnerTexts()).map((row) => row.split('\t')[1]!).toSorted();
+    const names = async () => ((await table.count()) === 0 ? [] : (await table.locator('tbody tr').allInnerTexts()).map((row) => row.split('\t')[1] ?? row).toSorted());
+    await eventually(`the runs ${expected.join(', ')}`, async () => (JSON.stringify(await names()) === JSON.stringify(expected) ? true : undefined)).catch(() => undefined);
+    return names();
   };
 
   async function uploadAndWait(username: string, remote: string, content: string): Promise<RunJson> {
@@ -92,18 +93,19 @@ describe('console: integration runs and Core data in headless Chromium', { skip,
     const { page } = admin;
     await page.getByRole('link', { name: 'Integration runs' }).click();
     const all = [runs.errors!, runs.clean!, runs.sites!].map((r) => r['file-name']).toSorted();
-    assert.deepEqual(await listed(page), all);
+    assert.deepEqual(await listed(page, all), all);
     await page.getByLabel('Folder').selectOption('CCW');
-    assert.deepEqual(await listed(page), ['MasterData_4_sites.csv']);
+    assert.deepEqual(await listed(page, ['MasterData_4_sites.csv']), ['MasterData_4_sites.csv']);
     assert.match(page.url(), /[?&]folder=CCW/);
     await page.getByLabel('Folder').selectOption('');
     await page.getByLabel('Status').selectOption('done_with_errors');
-    assert.deepEqual(await listed(page), ['users_delta_errors.csv']);
+    assert.deepEqual(await listed(page, ['users_delta_errors.csv']), ['users_delta_errors.csv']);
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Account').selectOption({ label: 'beta' });
-    assert.deepEqual(await listed(page), ['MasterData_4_sites.csv', 'users_delta_clean.csv']);
+    const beta = ['MasterData_4_sites.csv', 'users_delta_clean.csv'];
+    assert.deepEqual(await listed(page, beta), beta);
     await page.reload();
-    assert.deepEqual(await listed(page), ['MasterData_4_sites.csv', 'users_delta_clean.csv'], 'the filter survives a reload');
+    assert.deepEqual(await listed(page, beta), beta, 'the filter survives a reload');
     await page.getByLabel('Account').selectOption('');
     const today = new Date().toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -111,7 +113,7 @@ describe('console: integration runs and Core data in headless Chromium', { skip,
     await page.getByText('No run matches.').waitFor();
     await page.getByLabel('From').fill(today);
     await page.getByLabel('To').fill(today);
-    assert.deepEqual(await listed(page), all);
+    assert.deepEqual(await listed(page, all), all);
     await screenshot(page, 'runs-filtered');
   });
 
@@ -140,7 +142,9 @@ describe('console: integration runs and Core data in headless Chromium', { skip,
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     await page.getByLabel('Search in').selectOption('login');
     await page.getByLabel('Contains').fill('lead');
-    await page.getByRole('link', { name: 'lead', exact: true }).click();
+    const found = page.getByRole('table', { name: 'Users' }).locator('tbody tr');
+    await eventually('only lead found', async () => ((await found.count()) === 1 ? true : undefined));
+    await found.getByRole('link', { name: 'lead', exact: true }).click();
     await heading(page).filter({ hasText: 'User lead' }).waitFor();
     const chain = page.getByRole('region', { name: 'Supervisor chain' }).getByRole('listitem');
     await chain.first().waitFor();

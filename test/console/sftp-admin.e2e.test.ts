@@ -90,7 +90,7 @@ describe('console: SFTP accounts, host keys, bans and PGP in headless Chromium',
     const fingerprint = (await h.api('GET', '/api/admin/sftp-accounts/globex/keys')).body[0].fingerprint as string;
     await page.getByRole('button', { name: `Remove key ${fingerprint}` }).click();
     await page.getByText(`Key ${fingerprint} removed.`).waitFor();
-    assert.equal(await page.getByRole('row').filter({ hasText: fingerprint }).count(), 0);
+    await page.getByRole('row').filter({ hasText: fingerprint }).waitFor({ state: 'detached' });
     assert.deepEqual((await h.api('GET', '/api/admin/sftp-accounts/globex/keys')).body, []);
     assert.equal(await signsIn({ privateKey: key.privateKey }), false);
   });
@@ -193,8 +193,10 @@ describe('console: SFTP accounts, host keys, bans and PGP in headless Chromium',
 
     await page.getByRole('button', { name: 'Rotate key' }).click();
     await page.getByText(/A new key was published/).waitFor();
-    const after = (await shown.innerText()).trim();
-    assert.notEqual(after, before);
+    const after = await eventually('the new fingerprint shown', async () => {
+      const text = (await shown.innerText()).trim();
+      return text === before ? undefined : text;
+    });
     const rotated = await openpgp.readKey({ armoredKey: await (await page.request.get(`${h.url}${href}`)).text() });
     assert.equal(rotated.getFingerprint().toUpperCase(), after.toUpperCase(), 'the download is the new key');
     const oldRow = page.getByRole('table', { name: 'Workgate PGP keys' }).getByRole('row').filter({ hasText: before });

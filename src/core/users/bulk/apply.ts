@@ -40,7 +40,7 @@ function differs(db: Db, given: ReadonlySet<keyof UserInput>): RawBuilder<boolea
   const { adapter } = db;
   const checks: RawBuilder<unknown>[] = givenColumns(given).map((c) => adapter.isDistinct(sql.ref(`s.${c}`), sql.ref(`u.${c}`)));
   if (given.has('manager')) checks.push(adapter.isDistinct(managerAfter, sql.ref('u.manager_id')));
-  if (given.has('roles')) checks.push(sql`s.roles_differ = ${true}`);
+  if (given.has('roles')) checks.push(sql`rc.line is not null`);
   return checks.length ? sql<boolean>`(${sql.join(checks, sql` or `)})` : sql<boolean>`(1 = 0)`;
 }
 
@@ -49,52 +49,44 @@ function differs(db: Db, given: ReadonlySet<keyof UserInput>): RawBuilder<boolea
  * A good row left without an outcome is unchanged: only the rows that change are written here.
  */
 export async function decideOutcomes(db: Db, trx: Kysely<Database>, given: ReadonlySet<keyof UserInput>): Promise<void> {
-  await assignNewIds(db, trx);
-  if (given.has('roles')) await markRoleChanges(trx);
+  // PostgreSQL numbered the new users while matching (restageWithMatches).
+  if (db.adapter.name === 'sqlite') await assignNewIds(trx);
   await sql`update stage_users set was_licensed = c.ccw_user, outcome = c.outcome from (
       select s.line, u.ccw_user,
         case when u.active = ${true} and s.active = ${false} then 'deactivated' else 'updated' end as outcome
       from stage_users s join core_users u on u.id = s.target_id ${given.has('manager') ? managerJoins : sql``}
+        ${given.has('roles') ? sql`left join (${roleChanges}) rc on rc.line = s.line` : sql``}
       where s.has_error = ${false} and ${differs(db, given)}) c
     where stage_users.line = c.line`.execute(trx);
 }
 
 /**
- * Existing users (rows not 'created') whose role set the file changes: a role the row adds, or one
- * the user has and the row leaves out.
+ * The lines of existing users (rows not 'created') whose role set the file changes: a role the row
+ * adds, or one the user has and the row leaves out. Joined into the outcome's update rather than
+ * written to the stage first (each update of the stage rewrites the rows it touches).
  */
-async function markRoleChanges(trx: Kysely<Database>): Promise<void> {
-  await sql`update stage_users set roles_differ = ${true} where line in (
-      select s.line from stage_users s join stage_user_roles r on r.line = s.line
-        left join core_user_roles ur on ur.user_id = s.target_id and ur.role_id = r.role_id
-      where s.has_error = ${false} and s.has_roles = ${true} and s.outcome is null and ur.user_id is null
-      union
-      select s.line from stage_users s join core_user_roles ur on ur.user_id = s.target_id
-        left join stage_user_roles r on r.line = s.line and r.role_id = ur.role_id
-      where s.has_error = ${false} and s.has_roles = ${true} and s.outcome is null and r.line is null)`.execute(trx);
-}
+const roleChanges = sql`select s.line from stage_users s join stage_user_roles r on r.line = s.line
+      left join core_user_roles ur on ur.user_id = s.target_id and ur.role_id = r.role_id
+    where s.has_error = ${false} and s.has_roles = ${true} and s.outcome is null and ur.user_id is null
+    union
+    select s.line from stage_users s join core_user_roles ur on ur.user_id = s.target_id
+      left join stage_user_roles r on r.line = s.line and r.role_id = ur.role_id
+    where s.has_error = ${false} and s.has_roles = ${true} and s.outcome is null and r.line is null`;
 
 /**
- * A good row without a user becomes 'created' and gets the id its user will have, in line order, so
- * manager links to users of the same file are known before anything is written (one insert, no
- * second pass over core_users). PostgreSQL draws the ids from the identity sequence; SQLite, whose
- * write lock this transaction holds, continues after the highest id it ever gave.
+ * SQLite: a good row without a user becomes 'created' and gets the id its user will have, in line
+ * order, so manager links to users of the same file are known before anything is written (one insert,
+ * no second pass over core_users). The ids continue after the highest id SQLite ever gave, under the
+ * write lock this transaction holds.
  */
-async function assignNewIds(db: Db, trx: Kysely<Database>): Promise<void> {
-  const newRows = sql`select line from stage_users where has_error = ${false} and target_id is null`;
-  const numbered =
-    db.adapter.name === 'postgres'
-      ? sql`select line, nextval(pg_get_serial_sequence('core_users', 'id')) as id from (${newRows} order by line) o`
-      : sql`select line, row_number() over (order by line) + max(
-            coalesce((select seq from sqlite_sequence where name = 'core_users'), 0),
-            coalesce((select max(id) from core_users), 0)) as id
-          from (${newRows}) o`;
-  await sql`update stage_users set outcome = 'created', target_id = n.id from (${numbered}) n
+async function assignNewIds(trx: Kysely<Database>): Promise<void> {
+  await sql`update stage_users set outcome = 'created', target_id = n.id from (
+      select line, row_number() over (order by line) + max(
+          coalesce((select seq from sqlite_sequence where name = 'core_users'), 0),
+          coalesce((select max(id) from core_users), 0)) as id
+      from (select line from stage_users where has_error = ${false} and target_id is null) o) n
     where stage_users.line = n.line`.execute(trx);
 }
-
-/** New users in one file from which SQLite rebuilds the secondary indexes instead of updating them. */
-const REBUILD_INDEXES_FROM = 50_000;
 
 export interface ApplyContext {
   db: Db;
@@ -108,7 +100,6 @@ export interface ApplyContext {
 export async function insertCreatedUsers(ctx: ApplyContext): Promise<void> {
   const { trx, now, actor } = ctx;
   const manager = ctx.given.has('manager') ? managerAfter : sql`null`;
-  const rebuild = await dropIndexesForBigInsert(ctx);
   // Managers are linked in the same statement: a row may name a user inserted after it (foreign keys
   // are checked at the statement's end on both databases).
   await sql`insert into core_users (id, login, email, firstname, lastname, middlename, mention_name, employee_number, active,
@@ -119,27 +110,6 @@ export async function insertCreatedUsers(ctx: ApplyContext): Promise<void> {
       s.authentication_method, s.approval_limit_amount, s.approval_limit_currency, ${false}, ${now}, ${now}, ${actor}, ${actor}
     from stage_users s ${ctx.given.has('manager') ? managerJoins : sql``}
     where s.outcome = 'created' and s.has_error = ${false} order by s.line`.execute(trx);
-  for (const ddl of rebuild) await sql.raw(ddl).execute(trx);
-}
-
-/**
- * SQLite, a file that at least doubles the users: the non-unique indexes of core_users are dropped
- * and built again after the insert (a sort each) instead of taking a million random inserts each
- * (52 s of a million-row file went there). Inside the transaction, so a failure restores them, and
- * readers keep their snapshot. Not on PostgreSQL: dropping an index locks the table against reads.
- * Returns the statements that rebuild them.
- */
-async function dropIndexesForBigInsert(ctx: ApplyContext): Promise<string[]> {
-  if (ctx.db.adapter.name !== 'sqlite') return [];
-  const { rows } = await sql<{ created: number; existing: number }>`select
-      (select count(*) from stage_users where outcome = 'created' and has_error = ${false}) as created,
-      (select count(*) from core_users) as existing`.execute(ctx.trx);
-  const { created, existing } = rows[0] ?? { created: 0, existing: 0 };
-  if (created < REBUILD_INDEXES_FROM || created < existing) return [];
-  const { rows: indexes } = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master
-    where type = 'index' and tbl_name = 'core_users' and sql is not null and sql not like 'create unique %'`.execute(ctx.trx);
-  for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(ctx.trx);
-  return indexes.map((index) => index.sql);
 }
 
 export async function updateChangedUsers(ctx: ApplyContext): Promise<void> {

@@ -44,6 +44,12 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
   const { adapter } = db;
   const bool = sql.raw(adapter.booleanType);
   const suffix = sql.raw(adapter.tempTableSuffix);
+  if (adapter.name === 'postgres') {
+    // For this transaction only: the plan's hash joins of a million staged rows against a million users
+    // spilled to disk in batches with the default 4 MB, and the stage's indexes sort in memory.
+    await sql`set local work_mem = '128MB'`.execute(trx);
+    await sql`set local maintenance_work_mem = '256MB'`.execute(trx);
+  }
   if (adapter.name === 'sqlite') {
     for (const table of ['stage_users', 'stage_problems', 'stage_user_roles', 'stage_deactivated']) {
       await sql`drop table if exists temp.${sql.raw(table)}`.execute(trx);
@@ -56,7 +62,7 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
     line integer primary key,
     ${sql.join(text)},
     active ${bool}, ccw_user ${bool}, has_roles ${bool} not null, has_error ${bool} not null,
-    target_id integer, matched_by text, outcome text, was_licensed ${bool}, roles_differ ${bool}
+    target_id integer, matched_by text, outcome text, was_licensed ${bool}
   ) ${suffix}`.execute(trx);
   await sql`create temp table stage_problems (line integer not null, field text not null, message text not null) ${suffix}`.execute(trx);
   await sql`create temp table stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);
@@ -77,8 +83,8 @@ export async function indexStageTables(db: Db, trx: Kysely<Database>): Promise<v
 }
 
 /**
- * PostgreSQL: statistics again once matching (or the plan) has filled target_id and outcome. The
- * first ones saw only nulls there, so every later join on target_id was planned as if it matched nothing.
+ * PostgreSQL: statistics again once the plan has filled outcome (the first ones saw only nulls there,
+ * so later joins on it were planned as if it matched nothing).
  */
 export async function refreshStageStatistics(db: Db, trx: Kysely<Database>): Promise<void> {
   if (db.adapter.name === 'postgres') await sql`analyze stage_users`.execute(trx);

@@ -14,8 +14,16 @@ import {
   updateChangedUsers,
   type ApplyContext,
 } from './apply.ts';
-import { checkDuplicateKeys, checkManagers, checkTakenValues, matchExistingUsers } from './checks.ts';
+import {
+  checkDuplicateKeys,
+  checkEmployeeNumbersKept,
+  checkManagers,
+  checkTakenValues,
+  matchExistingUsers,
+  restageWithMatches,
+} from './checks.ts';
 import { managerLoops } from './cycles.ts';
+import { loosenForBigInsert } from './big-insert.ts';
 import { recordOutboxEvents } from './outbox-events.ts';
 import {
   createStageTables,
@@ -110,10 +118,16 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   }
 
   async function plan(): Promise<UserImportCounts> {
-    await indexStageTables(db, trx);
-    await checkDuplicateKeys(db, trx);
-    await matchExistingUsers(db, trx);
-    await refreshStageStatistics(db, trx);
+    if (db.adapter.name === 'postgres') {
+      await restageWithMatches(trx);
+      await indexStageTables(db, trx);
+      await checkDuplicateKeys(db, trx);
+      await checkEmployeeNumbersKept(db, trx);
+    } else {
+      await indexStageTables(db, trx);
+      await checkDuplicateKeys(db, trx);
+      await matchExistingUsers(db, trx);
+    }
     await checkTakenValues(db, trx);
     if (options.given.has('manager')) await checkManagers(db, trx);
     await decideOutcomes(db, trx, options.given);
@@ -147,9 +161,11 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     const ctx: ApplyContext = { db, trx, given: options.given, fullFeed: options.fullFeed, now: deps.clock().toISOString(), actor: options.actor };
     for (let attempt = 0; attempt < 5; attempt++) {
       await sql`savepoint user_import`.execute(trx);
+      const restore = await loosenForBigInsert(ctx);
       await insertCreatedUsers(ctx);
       await updateChangedUsers(ctx);
       await replaceRoles(ctx);
+      for (const ddl of restore) await sql.raw(ddl).execute(trx);
       await deactivateMissing(ctx);
       const loops = options.given.has('manager') ? await managerLoops(trx) : [];
       if (loops.length === 0) {

@@ -4,6 +4,7 @@ import type { Provider, SignInEvent } from '../../api/types.ts';
 import { Status, When } from '../../ui/bits.tsx';
 import { SelectField, splitErrors, TextArea, TextField } from '../../ui/form.tsx';
 import { Empty, ErrorMessages, Loading, Notice, Page, Section } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useAction, useApi } from '../../ui/use-api.ts';
 
 interface LocalAdmin {
@@ -11,6 +12,22 @@ interface LocalAdmin {
   disabled: boolean;
   'last-login-at': string | null;
 }
+
+const providerColumns: Array<Column<Provider>> = [
+  { header: 'Name', cell: (p) => p.name },
+  { header: 'Kind', cell: (p) => (p.kind === 'oidc' ? 'OpenID Connect' : 'SAML 2.0') },
+  { header: 'Status', cell: (p) => <Status value={p.enabled ? 'enabled' : 'disabled'} /> },
+  { header: 'Issuer or IdP', cell: (p) => p.issuer ?? p['sso-url'] ?? '', wrap: true },
+  { header: 'Give the provider', cell: (p) => <code>{p['redirect-uri'] ?? p['acs-url'] ?? ''}</code>, wrap: true },
+];
+
+const eventColumns: Array<Column<SignInEvent>> = [
+  { header: 'When', cell: (e) => <When at={e.at} /> },
+  { header: 'Event', cell: (e) => e.event.replaceAll('_', ' ') },
+  { header: 'Login', cell: (e) => e.login ?? '' },
+  { header: 'Provider', cell: (e) => e.provider ?? '' },
+  { header: 'Details', cell: (e) => e.message ?? e.reason ?? '', wrap: true },
+];
 
 /** Identity providers (OpenID Connect, SAML 2.0), the break-glass admins, and the sign-in audit. */
 export function AccessPage() {
@@ -25,52 +42,30 @@ export function AccessPage() {
   return (
     <Page title="Sign-in providers">
       <Section title="Identity providers">
-        <Loading state={providers} label="providers">
-          {(list) =>
-            list.length === 0 ? (
-              <Empty>No identity provider yet: people cannot sign in except the local administrators.</Empty>
-            ) : (
-              <table>
-                <caption className="sr-only">Identity providers</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Issuer or IdP</th>
-                    <th scope="col">Give the provider</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((p) => (
-                    <tr key={p.name}>
-                      <td>{p.name}</td>
-                      <td>{p.kind === 'oidc' ? 'OpenID Connect' : 'SAML 2.0'}</td>
-                      <td>
-                        <Status value={p.enabled ? 'enabled' : 'disabled'} />
-                      </td>
-                      <td className="wrap">{p.issuer ?? p['sso-url'] ?? ''}</td>
-                      <td className="wrap">
-                        <code>{p['redirect-uri'] ?? p['acs-url'] ?? ''}</code>
-                      </td>
-                      <td>
-                        <button type="button" disabled={change.busy} onClick={() => void change.run(p, 'toggle')}>
-                          {p.enabled ? 'Disable' : 'Enable'}
-                        </button>{' '}
-                        <button type="button" className="danger" disabled={change.busy} onClick={() => window.confirm(`Remove ${p.name}?`) && void change.run(p, 'remove')}>
-                          Remove
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
-        </Loading>
+        <LoadedTable
+          state={providers}
+          label="providers"
+          caption="Identity providers"
+          rowKey={(p) => p.name}
+          empty="No identity provider yet: people cannot sign in except the local administrators."
+          columns={[
+            ...providerColumns,
+            {
+              header: 'Actions',
+              hideHeader: true,
+              cell: (p) => (
+                <>
+                  <button type="button" disabled={change.busy} onClick={() => void change.run(p, 'toggle')}>
+                    {p.enabled ? 'Disable' : 'Enable'}
+                  </button>{' '}
+                  <button type="button" className="danger" disabled={change.busy} onClick={() => window.confirm(`Remove ${p.name}?`) && void change.run(p, 'remove')}>
+                    Remove
+                  </button>
+                </>
+              ),
+            },
+          ]}
+        />
         <ErrorMessages error={change.error} />
       </Section>
       <AddProvider onAdded={providers.reload} />
@@ -93,39 +88,7 @@ export function AccessPage() {
         </Loading>
       </Section>
       <Section title="Recent sign-ins">
-        <Loading state={events} label="sign-in events">
-          {(list) =>
-            list.length === 0 ? (
-              <Empty>No sign-in yet.</Empty>
-            ) : (
-              <table>
-                <caption className="sr-only">Recent sign-in events</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Event</th>
-                    <th scope="col">Login</th>
-                    <th scope="col">Provider</th>
-                    <th scope="col">Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((e) => (
-                    <tr key={e.id}>
-                      <td>
-                        <When at={e.at} />
-                      </td>
-                      <td>{e.event.replaceAll('_', ' ')}</td>
-                      <td>{e.login ?? ''}</td>
-                      <td>{e.provider ?? ''}</td>
-                      <td className="wrap">{e.message ?? e.reason ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
-        </Loading>
+        <LoadedTable state={events} label="sign-in events" caption="Recent sign-in events" columns={eventColumns} rowKey={(e) => e.id} empty="No sign-in yet." />
       </Section>
     </Page>
   );

@@ -3,7 +3,8 @@ import { api, seg } from '../../api/client.ts';
 import type { OAuthClient } from '../../api/types.ts';
 import { CopyButton, Status, When } from '../../ui/bits.tsx';
 import { CheckboxGroup, splitErrors, TextField } from '../../ui/form.tsx';
-import { Empty, ErrorMessages, Loading, Page, Section } from '../../ui/page.tsx';
+import { ErrorMessages, Page, Section } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useAction, useApi } from '../../ui/use-api.ts';
 
 const scopes = [
@@ -36,6 +37,14 @@ function SecretOnce({ client, onDone }: { client: OAuthClient; onDone: () => voi
   );
 }
 
+const clientColumns: Array<Column<OAuthClient>> = [
+  { header: 'Name', cell: (c) => c.name },
+  { header: 'Client id', cell: (c) => <code>{c['client-id']}</code> },
+  { header: 'Scopes', cell: (c) => c.scopes.join(' '), wrap: true },
+  { header: 'Status', cell: (c) => <Status value={c.active ? 'active' : 'disabled'} /> },
+  { header: 'Created', cell: (c) => <When at={c['created-at']} /> },
+];
+
 /** OAuth 2.0 clients of programs (client credentials): create, rotate the secret, disable. */
 export function ClientsPage() {
   const clients = useApi((signal) => api.get<OAuthClient[]>('/api/admin/oauth-clients', {}, signal), 'clients');
@@ -49,58 +58,31 @@ export function ClientsPage() {
     <Page title="API clients">
       {secret ? <SecretOnce client={secret} onDone={() => setSecret(undefined)} /> : null}
       <Section title="OAuth 2.0 clients">
-        <Loading state={clients} label="clients">
-          {(list) =>
-            list.length === 0 ? (
-              <Empty>No API client yet.</Empty>
-            ) : (
-              <table>
-                <caption className="sr-only">OAuth clients</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Client id</th>
-                    <th scope="col">Scopes</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((c) => (
-                    <tr key={c['client-id']}>
-                      <td>{c.name}</td>
-                      <td>
-                        <code>{c['client-id']}</code>
-                      </td>
-                      <td className="wrap">{c.scopes.join(' ')}</td>
-                      <td>
-                        <Status value={c.active ? 'active' : 'disabled'} />
-                      </td>
-                      <td>
-                        <When at={c['created-at']} />
-                      </td>
-                      <td>
-                        {c.active ? (
-                          <>
-                            <button type="button" disabled={act.busy} onClick={() => window.confirm(`Rotate the secret of ${c.name}? Its tokens stop working.`) && void act.run(c, 'rotate-secret')}>
-                              Rotate secret
-                            </button>{' '}
-                            <button type="button" className="danger" disabled={act.busy} onClick={() => window.confirm(`Disable ${c.name}?`) && void act.run(c, 'disable')}>
-                              Disable
-                            </button>
-                          </>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
-        </Loading>
+        <LoadedTable
+          state={clients}
+          label="clients"
+          caption="OAuth clients"
+          rowKey={(c) => c['client-id']}
+          empty="No API client yet."
+          columns={[
+            ...clientColumns,
+            {
+              header: 'Actions',
+              hideHeader: true,
+              cell: (c) =>
+                c.active ? (
+                  <>
+                    <button type="button" disabled={act.busy} onClick={() => window.confirm(`Rotate the secret of ${c.name}? Its tokens stop working.`) && void act.run(c, 'rotate-secret')}>
+                      Rotate secret
+                    </button>{' '}
+                    <button type="button" className="danger" disabled={act.busy} onClick={() => window.confirm(`Disable ${c.name}?`) && void act.run(c, 'disable')}>
+                      Disable
+                    </button>
+                  </>
+                ) : null,
+            },
+          ]}
+        />
         <ErrorMessages error={act.error} />
       </Section>
       <CreateClient onCreated={(c) => (setSecret(c), clients.reload())} />

@@ -4,48 +4,22 @@ import type { Chart, CoreAccount } from '../../api/types.ts';
 import { Link } from '../../router.tsx';
 import { Pager, Status } from '../../ui/bits.tsx';
 import { SelectField, TextField } from '../../ui/form.tsx';
-import { Empty, Loading, Page } from '../../ui/page.tsx';
+import { Page } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useApi } from '../../ui/use-api.ts';
 
 const pageSize = 25;
 
-export function AccountsTable({ accounts, segments }: { accounts: CoreAccount[]; segments: number }) {
+/** The columns of an accounts list: one per segment of the chart (3 when no chart is chosen). */
+export function accountColumns(segments: number): Array<Column<CoreAccount>> {
   const positions = Array.from({ length: Math.min(Math.max(segments, 1), 20) }, (_, i) => i + 1);
-  return (
-    <table>
-      <caption className="sr-only">Accounts</caption>
-      <thead>
-        <tr>
-          <th scope="col">Code</th>
-          <th scope="col">Name</th>
-          <th scope="col">Chart</th>
-          <th scope="col">Status</th>
-          {positions.map((n) => (
-            <th scope="col" key={n}>
-              Segment {n}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {accounts.map((a) => (
-          <tr key={a.id}>
-            <td>{a.code}</td>
-            <td>{a.name ?? ''}</td>
-            <td>
-              <Link to={`/console/core/charts/${a['account-type'].id}`}>{a['account-type'].name}</Link>
-            </td>
-            <td>
-              <Status value={a.active ? 'active' : 'inactive'} />
-            </td>
-            {positions.map((n) => (
-              <td key={n}>{a[`segment-${n}`] ?? ''}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return [
+    { header: 'Code', cell: (a) => a.code },
+    { header: 'Name', cell: (a) => a.name ?? '' },
+    { header: 'Chart', cell: (a) => <Link to={`/console/core/charts/${a['account-type'].id}`}>{a['account-type'].name}</Link> },
+    { header: 'Status', cell: (a) => <Status value={a.active ? 'active' : 'inactive'} /> },
+    ...positions.map((n) => ({ header: `Segment ${n}`, cell: (a: CoreAccount) => a[`segment-${n}`] ?? '' })),
+  ];
 }
 
 export function CoreAccountsPage() {
@@ -67,14 +41,15 @@ export function CoreAccountsPage() {
         />
         <TextField label="Code contains" type="search" value={code} onChange={(v) => (setCode(v), setOffset(0))} />
       </form>
-      <Loading state={accounts} label="accounts">
-        {(list) => (
-          <>
-            {list.length === 0 ? <Empty>No account matches.</Empty> : <AccountsTable accounts={list} segments={chosen?.segments.length ?? 3} />}
-            <Pager label="Accounts" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />
-          </>
-        )}
-      </Loading>
+      <LoadedTable
+        state={accounts}
+        label="accounts"
+        caption="Accounts"
+        columns={accountColumns(chosen?.segments.length ?? 3)}
+        rowKey={(a) => a.id}
+        empty="No account matches."
+        after={(list) => <Pager label="Accounts" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />}
+      />
     </Page>
   );
 }

@@ -4,10 +4,26 @@ import type { Lookup, LookupValue } from '../../api/types.ts';
 import { Link } from '../../router.tsx';
 import { Pager, Status } from '../../ui/bits.tsx';
 import { TextField } from '../../ui/form.tsx';
-import { Empty, Loading, Page, Section } from '../../ui/page.tsx';
+import { Page, Section } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useApi } from '../../ui/use-api.ts';
 
 const pageSize = 25;
+
+const lookupColumns: Array<Column<Lookup>> = [
+  { header: 'Name', cell: (l) => <Link to={`/console/core/lookups/${l.id}`}>{l.name}</Link> },
+  { header: 'Description', cell: (l) => l.description ?? '' },
+  { header: 'Levels', cell: (l) => l['level-names'].map((n) => n.name).join(' › ') },
+  { header: 'Status', cell: (l) => <Status value={l.active ? 'active' : 'inactive'} /> },
+];
+
+const valueColumns: Array<Column<LookupValue>> = [
+  { header: 'Name', cell: (v) => v.name },
+  { header: 'External code', cell: (v) => v['external-ref-code'] ?? '' },
+  { header: 'Parent', cell: (v) => v.parent?.name ?? '' },
+  { header: 'Level', cell: (v) => v.depth },
+  { header: 'Status', cell: (v) => <Status value={v.active ? 'active' : 'inactive'} /> },
+];
 
 export function LookupsPage() {
   const [offset, setOffset] = useState(0);
@@ -15,42 +31,15 @@ export function LookupsPage() {
   const lookups = useApi((signal) => api.get<Lookup[]>('/api/lookups', args, signal), JSON.stringify(args));
   return (
     <Page title="Lookups">
-      <Loading state={lookups} label="lookups">
-        {(list) => (
-          <>
-            {list.length === 0 ? (
-              <Empty>No lookups.</Empty>
-            ) : (
-              <table>
-                <caption className="sr-only">Lookups</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Description</th>
-                    <th scope="col">Levels</th>
-                    <th scope="col">Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((l) => (
-                    <tr key={l.id}>
-                      <td>
-                        <Link to={`/console/core/lookups/${l.id}`}>{l.name}</Link>
-                      </td>
-                      <td>{l.description ?? ''}</td>
-                      <td>{l['level-names'].map((n) => n.name).join(' › ')}</td>
-                      <td>
-                        <Status value={l.active ? 'active' : 'inactive'} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            <Pager label="Lookups" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />
-          </>
-        )}
-      </Loading>
+      <LoadedTable
+        state={lookups}
+        label="lookups"
+        caption="Lookups"
+        columns={lookupColumns}
+        rowKey={(l) => l.id}
+        empty="No lookups."
+        after={(list) => <Pager label="Lookups" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />}
+      />
     </Page>
   );
 }
@@ -67,42 +56,15 @@ export function LookupPage({ id }: { id: string }) {
         <div className="filters">
           <TextField label="Name contains" type="search" value={name} onChange={(v) => (setName(v), setOffset(0))} />
         </div>
-        <Loading state={values} label="values">
-          {(list) => (
-            <>
-              {list.length === 0 ? (
-                <Empty>No value matches.</Empty>
-              ) : (
-                <table>
-                  <caption className="sr-only">Lookup values</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">External code</th>
-                      <th scope="col">Parent</th>
-                      <th scope="col">Level</th>
-                      <th scope="col">Status</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((v) => (
-                      <tr key={v.id}>
-                        <td>{v.name}</td>
-                        <td>{v['external-ref-code'] ?? ''}</td>
-                        <td>{v.parent?.name ?? ''}</td>
-                        <td>{v.depth}</td>
-                        <td>
-                          <Status value={v.active ? 'active' : 'inactive'} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-              <Pager label="Values" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />
-            </>
-          )}
-        </Loading>
+        <LoadedTable
+          state={values}
+          label="values"
+          caption="Lookup values"
+          columns={valueColumns}
+          rowKey={(v) => v.id}
+          empty="No value matches."
+          after={(list) => <Pager label="Values" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />}
+        />
       </Section>
     </Page>
   );

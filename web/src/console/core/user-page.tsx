@@ -5,7 +5,8 @@ import { Link } from '../../router.tsx';
 import { Pager, Status } from '../../ui/bits.tsx';
 import { Empty, Loading, Page, Section } from '../../ui/page.tsx';
 import { useApi } from '../../ui/use-api.ts';
-import { UserTable } from './users-page.tsx';
+import { Table } from '../../ui/table.tsx';
+import { userColumns } from './users-page.tsx';
 
 const maxChain = 25;
 const pageSize = 25;
@@ -94,7 +95,7 @@ function Reports({ user }: { user: CoreUser }) {
       <Loading state={reports} label="the people they supervise">
         {(list) => (
           <>
-            {list.length === 0 && offset === 0 ? <Empty>{user.login} supervises nobody.</Empty> : <UserTable users={list} caption={`People ${user.login} supervises`} />}
+            {list.length === 0 && offset === 0 ? <Empty>{user.login} supervises nobody.</Empty> : <Table caption={`People ${user.login} supervises`} columns={userColumns} rows={list} rowKey={(u) => u.id} />}
             {list.length === pageSize || offset > 0 ? <Pager label="Supervised people" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} /> : null}
           </>
         )}

@@ -4,7 +4,8 @@ import type { CoreUser } from '../../api/types.ts';
 import { Link } from '../../router.tsx';
 import { Pager, Status } from '../../ui/bits.tsx';
 import { SelectField, TextField } from '../../ui/form.tsx';
-import { Empty, Loading, Page } from '../../ui/page.tsx';
+import { Page } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useApi } from '../../ui/use-api.ts';
 
 const pageSize = 25;
@@ -15,39 +16,14 @@ const searchFields = [
   { value: 'employee-number', label: 'Employee number' },
 ];
 
-export function UserTable({ users, caption }: { users: CoreUser[]; caption: string }) {
-  return (
-    <table>
-      <caption className="sr-only">{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Login</th>
-          <th scope="col">Name</th>
-          <th scope="col">Email</th>
-          <th scope="col">Status</th>
-          <th scope="col">Roles</th>
-          <th scope="col">Supervisor</th>
-        </tr>
-      </thead>
-      <tbody>
-        {users.map((u) => (
-          <tr key={u.id}>
-            <td>
-              <Link to={`/console/core/users/${u.id}`}>{u.login}</Link>
-            </td>
-            <td>{u.fullname}</td>
-            <td>{u.email}</td>
-            <td>
-              <Status value={u.active ? 'active' : 'inactive'} />
-            </td>
-            <td>{u.roles.map((r) => r.name).join(', ')}</td>
-            <td>{u.manager ? <Link to={`/console/core/users/${u.manager.id}`}>{u.manager.login}</Link> : ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
+export const userColumns: Array<Column<CoreUser>> = [
+  { header: 'Login', cell: (u) => <Link to={`/console/core/users/${u.id}`}>{u.login}</Link> },
+  { header: 'Name', cell: (u) => u.fullname },
+  { header: 'Email', cell: (u) => u.email },
+  { header: 'Status', cell: (u) => <Status value={u.active ? 'active' : 'inactive'} /> },
+  { header: 'Roles', cell: (u) => u.roles.map((r) => r.name).join(', ') },
+  { header: 'Supervisor', cell: (u) => (u.manager ? <Link to={`/console/core/users/${u.manager.id}`}>{u.manager.login}</Link> : '') },
+];
 
 export function UsersPage() {
   const [field, setField] = useState('login');
@@ -61,14 +37,15 @@ export function UsersPage() {
         <SelectField label="Search in" value={field} onChange={(v) => (setField(v), setOffset(0))} options={searchFields} />
         <TextField label="Contains" type="search" value={text} onChange={(v) => (setText(v), setOffset(0))} />
       </form>
-      <Loading state={users} label="users">
-        {(list) => (
-          <>
-            {list.length === 0 ? <Empty>No user matches.</Empty> : <UserTable users={list} caption="Users" />}
-            <Pager label="Users" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />
-          </>
-        )}
-      </Loading>
+      <LoadedTable
+        state={users}
+        label="users"
+        caption="Users"
+        columns={userColumns}
+        rowKey={(u) => u.id}
+        empty="No user matches."
+        after={(list) => <Pager label="Users" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />}
+      />
     </Page>
   );
 }

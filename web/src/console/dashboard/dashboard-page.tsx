@@ -3,6 +3,7 @@ import type { Run } from '../../api/types.ts';
 import { Link } from '../../router.tsx';
 import { Status, When } from '../../ui/bits.tsx';
 import { Empty, Loading, Page, Section } from '../../ui/page.tsx';
+import { Table, type Column } from '../../ui/table.tsx';
 import { useApi } from '../../ui/use-api.ts';
 import { runStatuses } from '../runs/runs-page.tsx';
 import { SyncStatusFacts } from '../sync/sync-page.tsx';
@@ -11,41 +12,21 @@ import { accountsLooked, loadDashboard, recentLimit, type Dashboard } from './da
 /** Runs listed one by one on the dashboard (the counts by status cover the last `recentLimit`). */
 const latestShown = 10;
 
-function LatestRuns({ runs }: { runs: Run[] }) {
-  return (
-    <table>
-      <caption>Latest runs</caption>
-      <thead>
-        <tr>
-          <th scope="col">Run</th>
-          <th scope="col">File</th>
-          <th scope="col">Folder</th>
-          <th scope="col">Account</th>
-          <th scope="col">Status</th>
-          <th scope="col">Received</th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => (
-          <tr key={r.id}>
-            <td>
-              <Link to={`/console/runs/${r.id}`}>#{r.id}</Link>
-            </td>
-            <td className="wrap">{r['file-name']}</td>
-            <td>{r.folder}</td>
-            <td>{r.account.username ?? r.account.id}</td>
-            <td>
-              <Status value={r.status} />
-            </td>
-            <td>
-              <When at={r['created-at']} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
+const latestColumns: Array<Column<Run>> = [
+  { header: 'Run', cell: (r) => <Link to={`/console/runs/${r.id}`}>#{r.id}</Link> },
+  { header: 'File', cell: (r) => r['file-name'], wrap: true },
+  { header: 'Folder', cell: (r) => r.folder },
+  { header: 'Account', cell: (r) => r.account.username ?? r.account.id },
+  { header: 'Status', cell: (r) => <Status value={r.status} /> },
+  { header: 'Received', cell: (r) => <When at={r['created-at']} /> },
+];
+
+const failedLoginColumns: Array<Column<Dashboard['failedLogins'][number]>> = [
+  { header: 'When', cell: (e) => <When at={e.at} /> },
+  { header: 'Account', cell: (e) => e.username },
+  { header: 'Address', cell: (e) => e.address ?? '' },
+  { header: 'Method', cell: (e) => e.method ?? '' },
+];
 
 function Tile({ label, value, to }: { label: string; value: ReactNode; to?: string }) {
   const body = (
@@ -96,7 +77,7 @@ function DashboardBody({ d }: { d: Dashboard }) {
               ))}
           </ul>
         )}
-        {d.recentRuns.length > 0 ? <LatestRuns runs={d.recentRuns.slice(0, latestShown)} /> : null}
+        {d.recentRuns.length > 0 ? <Table caption="Latest runs" showCaption columns={latestColumns} rows={d.recentRuns.slice(0, latestShown)} rowKey={(r) => r.id} /> : null}
       </Section>
       <Section title="Files held for approval">
         {d.held.length === 0 ? (
@@ -132,29 +113,7 @@ function DashboardBody({ d }: { d: Dashboard }) {
       <Section title="Failed logins and bans">
         {d.failedLogins.length === 0 && d.failedSignIns.length === 0 && d.bans.length === 0 ? <Empty>No failed login in the last 24 hours, and no ban.</Empty> : null}
         {d.failedLogins.length > 0 ? (
-          <table>
-            <caption>Failed SFTP logins in the last 24 hours</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Account</th>
-                <th scope="col">Address</th>
-                <th scope="col">Method</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.failedLogins.slice(0, 20).map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <When at={e.at} />
-                  </td>
-                  <td>{e.username}</td>
-                  <td>{e.address ?? ''}</td>
-                  <td>{e.method ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table caption="Failed SFTP logins in the last 24 hours" showCaption columns={failedLoginColumns} rows={d.failedLogins.slice(0, 20)} rowKey={(e) => e.id} />
         ) : null}
         {d.failedSignIns.length > 0 ? <p>Refused console and Workforce sign-ins in the last 24 hours: {d.failedSignIns.length}.</p> : null}
         {d.bans.length > 0 ? (

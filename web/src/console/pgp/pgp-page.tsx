@@ -3,7 +3,15 @@ import { api, seg } from '../../api/client.ts';
 import type { WorkgateKey } from '../../api/types.ts';
 import { CopyButton, Status, When } from '../../ui/bits.tsx';
 import { Busy, ErrorMessages, Loading, Notice, Page, Section } from '../../ui/page.tsx';
+import { Table, type Column } from '../../ui/table.tsx';
 import { useAction, useApi } from '../../ui/use-api.ts';
+
+const keyColumns: Array<Column<WorkgateKey>> = [
+  { header: 'Fingerprint', cell: (k) => <code>{k.fingerprint}</code> },
+  { header: 'State', cell: (k) => <Status value={k.state} /> },
+  { header: 'Created', cell: (k) => <When at={k['created-at']} /> },
+  { header: 'Retired', cell: (k) => <When at={k['retired-at']} /> },
+];
 
 /**
  * Workgate's own PGP keys: customers encrypt to the published one (downloadable without signing in); rotating
@@ -62,45 +70,24 @@ export function PgpPage() {
                 {said ? <Notice>{said}</Notice> : null}
               </Section>
               <Section title="All keys">
-                <table>
-                  <caption className="sr-only">Workgate PGP keys</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Fingerprint</th>
-                      <th scope="col">State</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Retired</th>
-                      <th scope="col">
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((k) => (
-                      <tr key={k.fingerprint}>
-                        <td>
-                          <code>{k.fingerprint}</code>
-                        </td>
-                        <td>
-                          <Status value={k.state} />
-                        </td>
-                        <td>
-                          <When at={k['created-at']} />
-                        </td>
-                        <td>
-                          <When at={k['retired-at']} />
-                        </td>
-                        <td>
-                          {k.state === 'active' ? (
-                            <button type="button" disabled={retire.busy} onClick={() => void retire.run(k.fingerprint)} aria-label={`Retire key ${k.fingerprint}`}>
-                              Retire
-                            </button>
-                          ) : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table
+                  caption="Workgate PGP keys"
+                  rows={list}
+                  rowKey={(k) => k.fingerprint}
+                  columns={[
+                    ...keyColumns,
+                    {
+                      header: 'Actions',
+                      hideHeader: true,
+                      cell: (k) =>
+                        k.state === 'active' ? (
+                          <button type="button" disabled={retire.busy} onClick={() => void retire.run(k.fingerprint)} aria-label={`Retire key ${k.fingerprint}`}>
+                            Retire
+                          </button>
+                        ) : null,
+                    },
+                  ]}
+                />
               </Section>
             </>
           );

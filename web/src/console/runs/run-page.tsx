@@ -3,7 +3,8 @@ import { api } from '../../api/client.ts';
 import type { Run } from '../../api/types.ts';
 import { Link, navigate } from '../../router.tsx';
 import { bytes, Status, When } from '../../ui/bits.tsx';
-import { Busy, Empty, ErrorMessages, Loading, Notice, Page, Section } from '../../ui/page.tsx';
+import { Busy, ErrorMessages, Loading, Notice, Page, Section } from '../../ui/page.tsx';
+import { TableOrEmpty, type Column } from '../../ui/table.tsx';
 import { useAction, useApi } from '../../ui/use-api.ts';
 import { unfinished } from './runs-page.tsx';
 
@@ -137,40 +138,22 @@ function RunDetail({ run, path, onChange }: { run: Run; path: string; onChange: 
 
 const errorPage = 50;
 
+const errorColumns: Array<Column<Run['upload-errors'][number]>> = [
+  { header: 'Line', cell: (e) => e.line ?? '' },
+  { header: 'Column', cell: (e) => e.column ?? '' },
+  { header: 'Message', cell: (e) => e.message, wrap: true },
+];
+
 function RowErrors({ errors }: { errors: Run['upload-errors'] }) {
   const [shown, setShown] = useState(errorPage);
   return (
     <Section title="Row errors">
-      {errors.length === 0 ? (
-        <Empty>No row errors.</Empty>
-      ) : (
-        <>
-          <table>
-            <caption className="sr-only">Row errors</caption>
-            <thead>
-              <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Column</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {errors.slice(0, shown).map((e, i) => (
-                <tr key={`${e.line ?? ''}-${i}`}>
-                  <td>{e.line ?? ''}</td>
-                  <td>{e.column ?? ''}</td>
-                  <td className="wrap">{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {shown < errors.length ? (
-            <button type="button" onClick={() => setShown(shown + errorPage)}>
-              Show more errors ({errors.length - shown} left)
-            </button>
-          ) : null}
-        </>
-      )}
+      <TableOrEmpty caption="Row errors" columns={errorColumns} rows={errors.slice(0, shown)} rowKey={(e, i) => `${e.line ?? ''}-${i}`} empty="No row errors." />
+      {shown < errors.length ? (
+        <button type="button" onClick={() => setShown(shown + errorPage)}>
+          Show more errors ({errors.length - shown} left)
+        </button>
+      ) : null}
     </Section>
   );
 }

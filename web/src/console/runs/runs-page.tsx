@@ -3,7 +3,8 @@ import type { Run, SftpAccount } from '../../api/types.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { bytes, Pager, Status, When } from '../../ui/bits.tsx';
 import { SelectField, TextField } from '../../ui/form.tsx';
-import { Empty, Loading, Page } from '../../ui/page.tsx';
+import { Page } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useApi } from '../../ui/use-api.ts';
 
 export const runStatuses = ['pending', 'loading', 'held', 'done', 'done_with_errors', 'failed', 'duplicate'] as const;
@@ -18,6 +19,26 @@ function nextDay(date: string): string {
 }
 
 export const unfinished = (run: Run) => run.status === 'pending' || run.status === 'loading';
+
+const runColumns: Array<Column<Run>> = [
+  { header: 'Run', cell: (r) => <Link to={`/console/runs/${r.id}`}>#{r.id}</Link> },
+  { header: 'File', cell: (r) => r['file-name'], wrap: true },
+  { header: 'Folder', cell: (r) => r.folder },
+  { header: 'Account', cell: (r) => r.account.username ?? r.account.id },
+  {
+    header: 'Status',
+    cell: (r) => (
+      <>
+        <Status value={r.status} />
+        {unfinished(r) ? <span className="muted"> {r.progress}%</span> : null}
+      </>
+    ),
+  },
+  { header: 'Rows', cell: (r) => r.rows },
+  { header: 'Errors', cell: (r) => r.errors },
+  { header: 'Size', cell: (r) => bytes(r.size) },
+  { header: 'Received', cell: (r) => <When at={r['created-at']} /> },
+];
 
 /** The filters live in the address (so a filtered list can be bookmarked and shared); the API filters and pages. */
 export function RunsPage() {
@@ -61,55 +82,15 @@ export function RunsPage() {
         <TextField label="From" type="date" value={f.from} onChange={(from) => setFilter({ from })} />
         <TextField label="To" type="date" value={f.to} onChange={(to) => setFilter({ to })} />
       </form>
-      <Loading state={runs} label="runs">
-        {(list) => (
-          <>
-            {list.length === 0 ? (
-              <Empty>No run matches.</Empty>
-            ) : (
-              <table>
-                <caption className="sr-only">Integration runs, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Run</th>
-                    <th scope="col">File</th>
-                    <th scope="col">Folder</th>
-                    <th scope="col">Account</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Rows</th>
-                    <th scope="col">Errors</th>
-                    <th scope="col">Size</th>
-                    <th scope="col">Received</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((r) => (
-                    <tr key={r.id}>
-                      <td>
-                        <Link to={`/console/runs/${r.id}`}>#{r.id}</Link>
-                      </td>
-                      <td className="wrap">{r['file-name']}</td>
-                      <td>{r.folder}</td>
-                      <td>{r.account.username ?? r.account.id}</td>
-                      <td>
-                        <Status value={r.status} />
-                        {unfinished(r) ? <span className="muted"> {r.progress}%</span> : null}
-                      </td>
-                      <td>{r.rows}</td>
-                      <td>{r.errors}</td>
-                      <td>{bytes(r.size)}</td>
-                      <td>
-                        <When at={r['created-at']} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            <Pager label="Runs" offset={offset} pageSize={pageSize} count={list.length} onChange={(o) => setFilter({ offset: o })} />
-          </>
-        )}
-      </Loading>
+      <LoadedTable
+        state={runs}
+        label="runs"
+        caption="Integration runs, newest first"
+        columns={runColumns}
+        rowKey={(r) => r.id}
+        empty="No run matches."
+        after={(list) => <Pager label="Runs" offset={offset} pageSize={pageSize} count={list.length} onChange={(o) => setFilter({ offset: o })} />}
+      />
     </Page>
   );
 }

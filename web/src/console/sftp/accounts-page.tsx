@@ -4,10 +4,20 @@ import type { SftpAccount } from '../../api/types.ts';
 import { Link } from '../../router.tsx';
 import { Pager, pageOf, Status, When } from '../../ui/bits.tsx';
 import { TextField } from '../../ui/form.tsx';
-import { Empty, Loading, Page } from '../../ui/page.tsx';
+import { Loading, Page } from '../../ui/page.tsx';
+import { TableOrEmpty, type Column } from '../../ui/table.tsx';
 import { useApi } from '../../ui/use-api.ts';
 
 const pageSize = 25;
+
+const columns: Array<Column<SftpAccount>> = [
+  { header: 'Username', cell: (a) => <Link to={`/console/sftp/accounts/${encodeURIComponent(a.username)}`}>{a.username}</Link> },
+  { header: 'Status', cell: (a) => <Status value={a.disabled ? 'disabled' : 'active'} /> },
+  { header: 'Auth policy', cell: (a) => a['auth-policy'] },
+  { header: 'Folders', cell: (a) => a.folders.join(', ') },
+  { header: 'SSH keys', cell: (a) => a['ssh-keys'].length },
+  { header: 'Last sign-in', cell: (a) => <When at={a['last-login-at']} /> },
+];
 
 export function AccountsPage() {
   const accounts = useApi((signal) => api.get<SftpAccount[]>('/api/admin/sftp-accounts', {}, signal), 'accounts');
@@ -28,41 +38,11 @@ export function AccountsPage() {
       <Loading state={accounts} label="accounts">
         {(all) => {
           const rows = all.filter((a) => a.username.includes(filter.trim().toLowerCase()));
-          if (rows.length === 0) return <Empty>{all.length === 0 ? 'No SFTP accounts yet.' : 'No account matches.'}</Empty>;
+          const shown = pageOf(rows, offset, pageSize);
           return (
             <>
-              <table>
-                <caption className="sr-only">SFTP accounts</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Username</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Auth policy</th>
-                    <th scope="col">Folders</th>
-                    <th scope="col">SSH keys</th>
-                    <th scope="col">Last sign-in</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {pageOf(rows, offset, pageSize).map((a) => (
-                    <tr key={a.id}>
-                      <td>
-                        <Link to={`/console/sftp/accounts/${encodeURIComponent(a.username)}`}>{a.username}</Link>
-                      </td>
-                      <td>
-                        <Status value={a.disabled ? 'disabled' : 'active'} />
-                      </td>
-                      <td>{a['auth-policy']}</td>
-                      <td>{a.folders.join(', ')}</td>
-                      <td>{a['ssh-keys'].length}</td>
-                      <td>
-                        <When at={a['last-login-at']} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <Pager label="Accounts" offset={offset} pageSize={pageSize} count={pageOf(rows, offset, pageSize).length} hasMore={offset + pageSize < rows.length} onChange={setOffset} />
+              <TableOrEmpty caption="SFTP accounts" columns={columns} rows={shown} rowKey={(a) => a.id} empty={all.length === 0 ? 'No SFTP accounts yet.' : 'No account matches.'} />
+              {rows.length > 0 ? <Pager label="Accounts" offset={offset} pageSize={pageSize} count={shown.length} hasMore={offset + pageSize < rows.length} onChange={setOffset} /> : null}
             </>
           );
         }}

@@ -2,45 +2,23 @@ import { useState } from 'react';
 import { api } from '../../api/client.ts';
 import type { AuditEvent, LiveSession } from '../../api/types.ts';
 import { bytes, Status, When } from '../../ui/bits.tsx';
-import { Empty, Loading, Section } from '../../ui/page.tsx';
+import { Section } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useApi } from '../../ui/use-api.ts';
+
+const sessionColumns: Array<Column<LiveSession>> = [
+  { header: 'Address', cell: (s) => s.address },
+  { header: 'Since', cell: (s) => <When at={s['started-at']} /> },
+  { header: 'Received', cell: (s) => bytes(s['bytes-in']) },
+  { header: 'Sent', cell: (s) => bytes(s['bytes-out']) },
+];
 
 /** This node's live SFTP sessions of the account. */
 export function SessionsPanel({ base }: { base: string }) {
   const sessions = useApi((signal) => api.get<LiveSession[]>(`${base}/sessions`, {}, signal), `${base}/sessions`);
   return (
     <Section title="Sessions now">
-      <Loading state={sessions} label="sessions">
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>No open session.</Empty>
-          ) : (
-            <table>
-              <caption className="sr-only">Open SFTP sessions</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Address</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Received</th>
-                  <th scope="col">Sent</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((s) => (
-                  <tr key={String(s.id)}>
-                    <td>{s.address}</td>
-                    <td>
-                      <When at={s['started-at']} />
-                    </td>
-                    <td>{bytes(s['bytes-in'])}</td>
-                    <td>{bytes(s['bytes-out'])}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Loading>
+      <LoadedTable state={sessions} label="sessions" caption="Open SFTP sessions" columns={sessionColumns} rowKey={(s) => String(s.id)} empty="No open session." />
       <button type="button" onClick={sessions.reload}>
         Refresh sessions
       </button>
@@ -57,6 +35,14 @@ function detailText(detail: Record<string, unknown> | null): string {
     .join(', ');
 }
 
+const auditColumns: Array<Column<AuditEvent>> = [
+  { header: 'When', cell: (e) => <When at={e.at} /> },
+  { header: 'Event', cell: (e) => `${e.event}${e.method ? ` (${e.method})` : ''}` },
+  { header: 'Outcome', cell: (e) => <Status value={e.outcome} /> },
+  { header: 'Address', cell: (e) => e.address ?? '' },
+  { header: 'Details', cell: (e) => detailText(e.detail), wrap: true },
+];
+
 /** The account's audit trail, newest first, paged with the API's `before` cursor. */
 export function AuditPanel({ base }: { base: string }) {
   const [cursors, setCursors] = useState<number[]>([]);
@@ -65,54 +51,24 @@ export function AuditPanel({ base }: { base: string }) {
   const events = useApi((signal) => api.get<AuditEvent[]>(`${base}/audit-events`, { limit: pageSize, before }, signal), key);
   return (
     <Section title="Audit events">
-      <Loading state={events} label="audit events">
-        {(list) => (
-          <>
-            {list.length === 0 ? (
-              <Empty>No events.</Empty>
-            ) : (
-              <table>
-                <caption className="sr-only">Audit events</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Event</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">Address</th>
-                    <th scope="col">Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((e) => (
-                    <tr key={e.id}>
-                      <td>
-                        <When at={e.at} />
-                      </td>
-                      <td>
-                        {e.event}
-                        {e.method ? ` (${e.method})` : ''}
-                      </td>
-                      <td>
-                        <Status value={e.outcome} />
-                      </td>
-                      <td>{e.address ?? ''}</td>
-                      <td className="wrap">{detailText(e.detail)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            <nav className="pager" aria-label="Audit event pages">
-              <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-                Newer
-              </button>
-              <button type="button" disabled={list.length < pageSize} onClick={() => setCursors([...cursors, list[list.length - 1]!.id])}>
-                Older
-              </button>
-            </nav>
-          </>
+      <LoadedTable
+        state={events}
+        label="audit events"
+        caption="Audit events"
+        columns={auditColumns}
+        rowKey={(e) => e.id}
+        empty="No events."
+        after={(list) => (
+          <nav className="pager" aria-label="Audit event pages">
+            <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+              Newer
+            </button>
+            <button type="button" disabled={list.length < pageSize} onClick={() => setCursors([...cursors, list[list.length - 1]!.id])}>
+              Older
+            </button>
+          </nav>
         )}
-      </Loading>
+      />
     </Section>
   );
 }

@@ -3,8 +3,17 @@ import { api, seg } from '../../api/client.ts';
 import type { SshKey } from '../../api/types.ts';
 import { When } from '../../ui/bits.tsx';
 import { TextArea } from '../../ui/form.tsx';
-import { Empty, ErrorMessages, Loading, Notice, Section } from '../../ui/page.tsx';
+import { ErrorMessages, Notice, Section } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useAction, useApi } from '../../ui/use-api.ts';
+
+const keyColumns: Array<Column<SshKey>> = [
+  { header: 'Type', cell: (k) => k.type },
+  { header: 'Size', cell: (k) => (k.bits === null ? '—' : `${k.bits} bits`) },
+  { header: 'Fingerprint', cell: (k) => <code>{k.fingerprint}</code> },
+  { header: 'Comment', cell: (k) => k.comment ?? '' },
+  { header: 'Added', cell: (k) => <When at={k['created-at']} /> },
+];
 
 /** An account's SSH keys: paste an authorized_keys line; each key shows its type, size and SHA256 fingerprint. */
 export function KeysPanel({ base, onChange }: { base: string; onChange: () => void }) {
@@ -31,55 +40,31 @@ export function KeysPanel({ base, onChange }: { base: string; onChange: () => vo
   };
   return (
     <Section title="SSH keys">
-      <Loading state={keys} label="keys">
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>No SSH keys.</Empty>
-          ) : (
-            <table>
-              <caption className="sr-only">SSH keys</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Type</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">Fingerprint</th>
-                  <th scope="col">Comment</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((k) => (
-                  <tr key={k.fingerprint}>
-                    <td>{k.type}</td>
-                    <td>{k.bits === null ? '—' : `${k.bits} bits`}</td>
-                    <td>
-                      <code>{k.fingerprint}</code>
-                    </td>
-                    <td>{k.comment ?? ''}</td>
-                    <td>
-                      <When at={k['created-at']} />
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className="danger"
-                        aria-label={`Remove key ${k.fingerprint}`}
-                        disabled={remove.busy}
-                        onClick={() => window.confirm(`Remove the key ${k.fingerprint}?`) && void remove.run(k)}
-                      >
-                        Remove
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Loading>
+      <LoadedTable
+        state={keys}
+        label="keys"
+        caption="SSH keys"
+        rowKey={(k) => k.fingerprint}
+        empty="No SSH keys."
+        columns={[
+          ...keyColumns,
+          {
+            header: 'Actions',
+            hideHeader: true,
+            cell: (k) => (
+              <button
+                type="button"
+                className="danger"
+                aria-label={`Remove key ${k.fingerprint}`}
+                disabled={remove.busy}
+                onClick={() => window.confirm(`Remove the key ${k.fingerprint}?`) && void remove.run(k)}
+              >
+                Remove
+              </button>
+            ),
+          },
+        ]}
+      />
       <ErrorMessages error={remove.error} />
       <form onSubmit={submit} noValidate>
         <TextArea

@@ -1,8 +1,23 @@
 import { api, seg } from '../../api/client.ts';
 import type { Ban, HostKey } from '../../api/types.ts';
 import { CopyButton, When } from '../../ui/bits.tsx';
-import { Empty, ErrorMessages, Loading, Page, Section } from '../../ui/page.tsx';
+import { ErrorMessages, Page, Section } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useAction, useApi } from '../../ui/use-api.ts';
+
+const hostKeyColumns: Array<Column<HostKey>> = [
+  { header: 'Type', cell: (k) => k.type },
+  { header: 'Size', cell: (k) => (k.bits ? `${k.bits} bits` : '—') },
+  { header: 'SHA256 fingerprint', cell: (k) => <code>{k.fingerprint}</code> },
+  { header: 'Copy', hideHeader: true, cell: (k) => <CopyButton value={k['public-key']} label="Copy public key" /> },
+];
+
+const banColumns: Array<Column<Ban>> = [
+  { header: 'Address', cell: (b) => b.address },
+  { header: 'Reason', cell: (b) => b.reason },
+  { header: 'Since', cell: (b) => <When at={b['banned-at']} /> },
+  { header: 'Until', cell: (b) => (b.until ? <When at={b.until} /> : 'until lifted') },
+];
 
 /** What customers check on first connection (host key fingerprints), and the addresses banned for failed sign-ins. */
 export function SecurityPage() {
@@ -16,82 +31,28 @@ export function SecurityPage() {
     <Page title="Host keys and bans">
       <Section title="SFTP host keys">
         <p>Customers compare these fingerprints with what their client shows on the first connection.</p>
-        <Loading state={hostKeys} label="host keys">
-          {(list) =>
-            list.length === 0 ? (
-              <Empty>The SFTP role has not generated host keys yet.</Empty>
-            ) : (
-              <table>
-                <caption className="sr-only">Host keys</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Type</th>
-                    <th scope="col">Size</th>
-                    <th scope="col">SHA256 fingerprint</th>
-                    <th scope="col">
-                      <span className="sr-only">Copy</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((k) => (
-                    <tr key={k.fingerprint}>
-                      <td>{k.type}</td>
-                      <td>{k.bits ? `${k.bits} bits` : '—'}</td>
-                      <td>
-                        <code>{k.fingerprint}</code>
-                      </td>
-                      <td>
-                        <CopyButton value={k['public-key']} label="Copy public key" />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
-        </Loading>
+        <LoadedTable state={hostKeys} label="host keys" caption="Host keys" columns={hostKeyColumns} rowKey={(k) => k.fingerprint} empty="The SFTP role has not generated host keys yet." />
       </Section>
       <Section title="Banned addresses">
-        <Loading state={bans} label="bans">
-          {(list) =>
-            list.length === 0 ? (
-              <Empty>No address is banned.</Empty>
-            ) : (
-              <table>
-                <caption className="sr-only">Banned addresses</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Address</th>
-                    <th scope="col">Reason</th>
-                    <th scope="col">Since</th>
-                    <th scope="col">Until</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((b) => (
-                    <tr key={b.address}>
-                      <td>{b.address}</td>
-                      <td>{b.reason}</td>
-                      <td>
-                        <When at={b['banned-at']} />
-                      </td>
-                      <td>{b.until ? <When at={b.until} /> : 'until lifted'}</td>
-                      <td>
-                        <button type="button" onClick={() => void lift.run(b.address)} disabled={lift.busy} aria-label={`Lift the ban of ${b.address}`}>
-                          Lift ban
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
-        </Loading>
+        <LoadedTable
+          state={bans}
+          label="bans"
+          caption="Banned addresses"
+          rowKey={(b) => b.address}
+          empty="No address is banned."
+          columns={[
+            ...banColumns,
+            {
+              header: 'Actions',
+              hideHeader: true,
+              cell: (b) => (
+                <button type="button" onClick={() => void lift.run(b.address)} disabled={lift.busy} aria-label={`Lift the ban of ${b.address}`}>
+                  Lift ban
+                </button>
+              ),
+            },
+          ]}
+        />
         <ErrorMessages error={lift.error} />
       </Section>
     </Page>

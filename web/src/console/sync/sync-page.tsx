@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { api } from '../../api/client.ts';
-import type { SyncStatus } from '../../api/types.ts';
+import type { SyncEvent, SyncStatus } from '../../api/types.ts';
 import { When } from '../../ui/bits.tsx';
-import { Busy, Empty, ErrorMessages, Loading, Notice, Page, Section } from '../../ui/page.tsx';
+import { Busy, ErrorMessages, Loading, Notice, Page, Section } from '../../ui/page.tsx';
+import { Table, TableOrEmpty, type Column } from '../../ui/table.tsx';
 import { useAction, useApi } from '../../ui/use-api.ts';
 
 interface Reconcile {
@@ -35,43 +36,37 @@ export function SyncStatusFacts({ status }: { status: SyncStatus }) {
   );
 }
 
+const eventColumns: Array<Column<SyncEvent>> = [
+  { header: 'Event', cell: (e) => e.id },
+  { header: 'Entity', cell: (e) => `${e.entity} ${e['entity-id']}` },
+];
+
+const pendingColumns: Array<Column<SyncStatus['pending-events'][number]>> = [
+  ...eventColumns,
+  { header: 'Created', cell: (e) => <When at={e['created-at']} /> },
+  { header: 'Attempts', cell: (e) => e.attempts },
+  { header: 'Next attempt', cell: (e) => <When at={e['next-attempt-at']} /> },
+  { header: 'Error', cell: (e) => e['last-error'] ?? '', wrap: true },
+];
+
+const parkedColumns: Array<Column<SyncEvent>> = [
+  ...eventColumns,
+  { header: 'Attempts', cell: (e) => e.attempts },
+  { header: 'Error', cell: (e) => e['last-error'] ?? '', wrap: true },
+  { header: 'Created', cell: (e) => <When at={e['created-at']} /> },
+];
+
+const repairColumns: Array<Column<Reconcile['repairs'][number]>> = [
+  { header: 'What', cell: (r) => r.what },
+  { header: 'Key', cell: (r) => r.key },
+  { header: 'Action', cell: (r) => r.action },
+];
+
 /** The next events waiting to be applied, with their failures so far. */
 function PendingEvents({ status }: { status: SyncStatus }) {
   const events = status['pending-events'];
-  if (events.length === 0) return <Empty>No event is waiting: Workforce is up to date.</Empty>;
-  return (
-    <table>
-      <caption>Pending events{status.pending > events.length ? ` (the next ${events.length} of ${status.pending})` : ''}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Event</th>
-          <th scope="col">Entity</th>
-          <th scope="col">Created</th>
-          <th scope="col">Attempts</th>
-          <th scope="col">Next attempt</th>
-          <th scope="col">Error</th>
-        </tr>
-      </thead>
-      <tbody>
-        {events.map((e) => (
-          <tr key={e.id}>
-            <td>{e.id}</td>
-            <td>
-              {e.entity} {e['entity-id']}
-            </td>
-            <td>
-              <When at={e['created-at']} />
-            </td>
-            <td>{e.attempts}</td>
-            <td>
-              <When at={e['next-attempt-at']} />
-            </td>
-            <td className="wrap">{e['last-error'] ?? ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  const caption = `Pending events${status.pending > events.length ? ` (the next ${events.length} of ${status.pending})` : ''}`;
+  return <TableOrEmpty caption={caption} showCaption columns={pendingColumns} rows={events} rowKey={(e) => e.id} empty="No event is waiting: Workforce is up to date." />;
 }
 
 /** Core -> Workforce: what waits, what failed, and reconcile (compare both sides and repair drift) with its report. */
@@ -91,35 +86,7 @@ export function SyncPage() {
             <>
               <SyncStatusFacts status={s} />
               <PendingEvents status={s} />
-              {s['parked-events'].length > 0 ? (
-                <table>
-                  <caption>Parked events</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Event</th>
-                      <th scope="col">Entity</th>
-                      <th scope="col">Attempts</th>
-                      <th scope="col">Error</th>
-                      <th scope="col">Created</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {s['parked-events'].map((e) => (
-                      <tr key={e.id}>
-                        <td>{e.id}</td>
-                        <td>
-                          {e.entity} {e['entity-id']}
-                        </td>
-                        <td>{e.attempts}</td>
-                        <td className="wrap">{e['last-error'] ?? ''}</td>
-                        <td>
-                          <When at={e['created-at']} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              ) : null}
+              {s['parked-events'].length > 0 ? <Table caption="Parked events" showCaption columns={parkedColumns} rows={s['parked-events']} rowKey={(e) => e.id} /> : null}
             </>
           )}
         </Loading>
@@ -134,29 +101,7 @@ export function SyncPage() {
         {report ? (
           <>
             <Notice>Reconcile finished: {report.count === 0 ? 'nothing to repair.' : `${report.count} repairs.`}</Notice>
-            {report.repairs.length > 0 ? (
-              <table>
-                <caption>Repairs</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">What</th>
-                    <th scope="col">Key</th>
-                    <th scope="col">Action</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.repairs.slice(0, 200).map((r, i) => (
-                    <tr key={`${r.key}-${i}`}>
-                      <td>{r.what}</td>
-                      <td>{r.key}</td>
-                      <td>{r.action}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <Empty>Core and Workforce agree.</Empty>
-            )}
+            <TableOrEmpty caption="Repairs" showCaption columns={repairColumns} rows={report.repairs.slice(0, 200)} rowKey={(r, i) => `${r.key}-${i}`} empty="Core and Workforce agree." />
           </>
         ) : null}
       </Section>

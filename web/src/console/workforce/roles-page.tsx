@@ -3,12 +3,20 @@ import { api, seg } from '../../api/client.ts';
 import type { WorkforceUser } from '../../api/types.ts';
 import { Pager, Status } from '../../ui/bits.tsx';
 import { CheckboxGroup, TextField } from '../../ui/form.tsx';
-import { Empty, Loading, Notice, Page, Section } from '../../ui/page.tsx';
+import { Notice, Page, Section } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useAction, useApi } from '../../ui/use-api.ts';
 
 const pageSize = 25;
 /** Workgate's default Workforce roles (WORKGATE_WORKFORCE_ROLES); roles seen on users are offered too. */
 const defaultRoles = ['Engaging Manager', 'Hiring Manager', 'Program Manager', 'Admin'];
+
+const userColumns: Array<Column<WorkforceUser>> = [
+  { header: 'User name', cell: (u) => u['user-name'] },
+  { header: 'Name', cell: (u) => `${u['first-name']} ${u['last-name']}` },
+  { header: 'Status', cell: (u) => <Status value={u.status} /> },
+  { header: 'Roles', cell: (u) => u.roles.map((r) => r.name).join(', ') || '—' },
+];
 
 /** Workforce roles are Workforce's own: set here, never overwritten by Core after a user's creation. */
 export function RolesPage() {
@@ -23,50 +31,26 @@ export function RolesPage() {
       <div className="filters">
         <TextField label="User name contains" type="search" value={name} onChange={(v) => (setName(v), setOffset(0))} />
       </div>
-      <Loading state={users} label="Workforce users">
-        {(list) => (
-          <>
-            {list.length === 0 ? (
-              <Empty>No Workforce user matches.</Empty>
-            ) : (
-              <table>
-                <caption className="sr-only">Workforce users and their roles</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">User name</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Roles</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((u) => (
-                    <tr key={u.id}>
-                      <td>{u['user-name']}</td>
-                      <td>
-                        {u['first-name']} {u['last-name']}
-                      </td>
-                      <td>
-                        <Status value={u.status} />
-                      </td>
-                      <td>{u.roles.map((r) => r.name).join(', ') || '—'}</td>
-                      <td>
-                        <button type="button" onClick={() => setEditing(u)} aria-label={`Edit the roles of ${u['user-name']}`}>
-                          Edit roles
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            <Pager label="Workforce users" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />
-          </>
-        )}
-      </Loading>
+      <LoadedTable
+        state={users}
+        label="Workforce users"
+        caption="Workforce users and their roles"
+        rowKey={(u) => u.id}
+        empty="No Workforce user matches."
+        columns={[
+          ...userColumns,
+          {
+            header: 'Actions',
+            hideHeader: true,
+            cell: (u) => (
+              <button type="button" onClick={() => setEditing(u)} aria-label={`Edit the roles of ${u['user-name']}`}>
+                Edit roles
+              </button>
+            ),
+          },
+        ]}
+        after={(list) => <Pager label="Workforce users" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />}
+      />
       {editing ? <RolesForm key={editing.id} user={editing} known={known} onDone={() => (setEditing(undefined), users.reload())} /> : null}
     </Page>
   );

@@ -3,11 +3,20 @@ import { api } from '../../api/client.ts';
 import type { Segment, SegmentValue } from '../../api/types.ts';
 import { Pager, Status } from '../../ui/bits.tsx';
 import { SelectField, TextField } from '../../ui/form.tsx';
-import { Empty, Loading, Page } from '../../ui/page.tsx';
+import { Page } from '../../ui/page.tsx';
+import { LoadedTable, type Column } from '../../ui/table.tsx';
 import { useApi } from '../../ui/use-api.ts';
 import { ownerLabel } from './settings-page.tsx';
 
 const pageSize = 25;
+
+const valueColumns: Array<Column<SegmentValue>> = [
+  { header: 'Name', cell: (v) => v.name },
+  { header: 'Code', cell: (v) => v.code ?? '' },
+  { header: 'Description', cell: (v) => v.description ?? '' },
+  { header: 'Source', cell: (v) => (v.source === 'hr' ? 'HR file' : 'Chart of accounts') },
+  { header: 'Status', cell: (v) => <Status value={v.active ? 'active' : 'inactive'} /> },
+];
 
 /** Values of one slot, optionally only the children of a value of another slot (its relationships). */
 export function SegmentValuesPage() {
@@ -27,42 +36,15 @@ export function SegmentValuesPage() {
         <SelectField label="Related to a value of" value={parentSlot} onChange={(v) => (setParentSlot(v), setOffset(0))} options={[{ value: '', label: 'No parent filter' }, ...slotOptions]} />
         <TextField label="Parent value name" value={parentValue} onChange={(v) => (setParentValue(v), setOffset(0))} hint="The children of this value (Master Data Relationship files)." />
       </form>
-      <Loading state={values} label="values">
-        {(list) => (
-          <>
-            {list.length === 0 ? (
-              <Empty>{related ? `No value of segment ${slot} is related to "${parentValue.trim()}".` : 'No values.'}</Empty>
-            ) : (
-              <table>
-                <caption className="sr-only">Values of segment {slot}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Code</th>
-                    <th scope="col">Description</th>
-                    <th scope="col">Source</th>
-                    <th scope="col">Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((v) => (
-                    <tr key={v.id}>
-                      <td>{v.name}</td>
-                      <td>{v.code ?? ''}</td>
-                      <td>{v.description ?? ''}</td>
-                      <td>{v.source === 'hr' ? 'HR file' : 'Chart of accounts'}</td>
-                      <td>
-                        <Status value={v.active ? 'active' : 'inactive'} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            <Pager label="Values" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />
-          </>
-        )}
-      </Loading>
+      <LoadedTable
+        state={values}
+        label="values"
+        caption={`Values of segment ${slot}`}
+        columns={valueColumns}
+        rowKey={(v) => v.id}
+        empty={related ? `No value of segment ${slot} is related to "${parentValue.trim()}".` : 'No values.'}
+        after={(list) => <Pager label="Values" offset={offset} pageSize={pageSize} count={list.length} onChange={setOffset} />}
+      />
     </Page>
   );
 }

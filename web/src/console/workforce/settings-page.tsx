@@ -3,6 +3,7 @@ import { api } from '../../api/client.ts';
 import type { Chart, Segment, WorkforceSettings } from '../../api/types.ts';
 import { SelectField, splitErrors, TextField } from '../../ui/form.tsx';
 import { Busy, ErrorMessages, Loading, Notice, Page, Section } from '../../ui/page.tsx';
+import { Table } from '../../ui/table.tsx';
 import { useAction, useApi } from '../../ui/use-api.ts';
 
 export const ownerLabel = (owner: string) => (owner === 'chart-of-accounts' ? 'Chart of accounts' : 'HR only');
@@ -109,31 +110,22 @@ function Slots({ settings, onSaved }: { settings: WorkforceSettings; onSaved: ()
   return (
     <Section title="Master data segments">
       <form onSubmit={submit} noValidate>
-        <table data-testid="slots">
-          <caption className="sr-only">The 11 master data segments</caption>
-          <thead>
-            <tr>
-              <th scope="col">Slot</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Name</th>
-            </tr>
-          </thead>
-          <tbody>
-            {settings.segments.map((s) => (
-              <tr key={s.slot} data-owner={s.owner}>
-                <th scope="row">{s.slot}</th>
-                <td>{ownerLabel(s.owner)}</td>
-                <td>
-                  {s.owner === 'chart-of-accounts' ? (
-                    s.name
-                  ) : (
-                    <TextField label={`Name of HR slot ${s.slot}`} value={names[s.slot] ?? ''} onChange={(v) => setNames({ ...names, [s.slot]: v })} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="The 11 master data segments"
+          testId="slots"
+          rows={settings.segments}
+          rowKey={(s) => s.slot}
+          rowProps={(s) => ({ 'data-owner': s.owner })}
+          columns={[
+            { header: 'Slot', rowHeader: true, cell: (s) => s.slot },
+            { header: 'Owner', cell: (s) => ownerLabel(s.owner) },
+            {
+              header: 'Name',
+              cell: (s) =>
+                s.owner === 'chart-of-accounts' ? s.name : <TextField label={`Name of HR slot ${s.slot}`} value={names[s.slot] ?? ''} onChange={(v) => setNames({ ...names, [s.slot]: v })} />,
+            },
+          ]}
+        />
         <ErrorMessages error={save.error} />
         {hr.length > 0 ? (
           <div className="buttons">

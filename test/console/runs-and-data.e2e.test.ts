@@ -114,7 +114,6 @@ describe('console: integration runs and Core data in headless Chromium', { skip,
     await page.getByLabel('From').fill(today);
     await page.getByLabel('To').fill(today);
     assert.deepEqual(await listed(page, all), all);
-    await screenshot(page, 'runs-filtered');
   });
 
   it("shows a run's counts, timings and row errors with line, column and message, and reprocesses it", async () => {

@@ -78,7 +78,6 @@ describe('console: Workforce settings, sync, sign-in providers and API clients i
       (await latest.locator('tbody tr').allInnerTexts()).map((row) => row.split('\t').slice(1, 5).join(' ')),
       ['MasterDataRelationship_4_5_campus.csv /Incoming/CCW hr done', 'MasterData_5_buildings.csv /Incoming/CCW hr done', 'MasterData_4_sites.csv /Incoming/CCW hr done'],
     );
-    await screenshot(page, 'dashboard-sync', { fullPage: true });
 
     await page.getByRole('link', { name: 'Sync', exact: true }).click();
     const pending = page.getByRole('table', { name: 'Pending events' });

@@ -203,6 +203,5 @@ describe('console: SFTP accounts, host keys, bans and PGP in headless Chromium',
     assert.match(await oldRow.innerText(), /active/, 'the old key still decrypts until retired');
     await page.getByRole('button', { name: `Retire key ${before}` }).click();
     await eventually('the old key retired', async () => (/retired/.test(await oldRow.innerText()) ? true : undefined));
-    await screenshot(page, 'pgp-rotated', { fullPage: true });
   });
 });

@@ -61,6 +61,7 @@ for (const dialect of dialects()) {
         ['POST', `${base}/x/keys`],
         ['DELETE', `${base}/x/keys/SHA256%3Aabc`],
         ['GET', `${base}/x/audit-events`],
+        ['GET', '/api/admin/sftp-audit-events'],
         ['GET', '/api/admin/sftp-bans'],
         ['DELETE', '/api/admin/sftp-bans/192.0.2.1'],
       ];
@@ -201,6 +202,24 @@ for (const dialect of dialects()) {
         [['login_failed', '192.0.2.60', 'password', 'bad_password']],
       );
       assert.equal((await get(`${base}/watched/audit-events?limit=0`)).statusCode, 400);
+    });
+
+    it("lists every account's audit events, filtered by event and time", async () => {
+      await post(base, { username: 'second', password });
+      await api.transfer.authenticatePassword('second', 'wrong password!!', '192.0.2.61');
+      await api.transfer.authenticatePassword('second', password, '192.0.2.61');
+      const failed = api.json<Array<{ event: string; username: string }>>(await get('/api/admin/sftp-audit-events?event=login_failed'));
+      assert.deepEqual(
+        failed.map((e) => [e.event, e.username]),
+        [['login_failed', 'second'], ['login_failed', 'watched']],
+        'both accounts, newest first, only failed logins',
+      );
+      assert.deepEqual(api.json<unknown[]>(await get(`/api/admin/sftp-audit-events?event=login_failed&since=${new Date(Date.now() + 60_000).toISOString()}`)), []);
+      assert.ok(api.json<unknown[]>(await get('/api/admin/sftp-audit-events?since=2020-01-01T00:00:00Z&limit=50')).length >= 4);
+      for (const bad of ['event=nope', 'since=yesterday', 'limit=0']) {
+        const response = await get(`/api/admin/sftp-audit-events?${bad}`);
+        assert.equal(response.statusCode, 400, `${bad}: ${response.body}`);
+      }
     });
 
     it('lists bans and lifts them, IPv6 addresses url-encoded', async () => {

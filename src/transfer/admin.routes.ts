@@ -9,7 +9,7 @@ import { accountResource } from './account-input.ts';
 import type { GeneratedPassword, TransferAccountDetails } from './account.types.ts';
 import type { TransferAccounts } from './accounts.service.ts';
 import { presentAccount, presentAuditEvent, presentBan, presentKey } from './admin.presenters.ts';
-import { maxAuditLimit } from './audit.ts';
+import { auditEventNames, maxAuditLimit, type AuditEventName } from './audit.ts';
 import { maxAuthorizedKeyLineLength } from './ssh-keys.ts';
 
 export interface TransferAdminRoutesOptions {
@@ -88,6 +88,21 @@ function positiveInteger(request: FastifyRequest, name: string, max: number): nu
   return Number(raw);
 }
 
+function eventName(request: FastifyRequest): AuditEventName | undefined {
+  const raw = query(request).event;
+  if (raw === undefined) return undefined;
+  if (!(auditEventNames as readonly string[]).includes(raw)) throw new QueryError('event', `must be one of ${auditEventNames.join(', ')}`);
+  return raw as AuditEventName;
+}
+
+function sinceTime(request: FastifyRequest): Date | undefined {
+  const raw = query(request).since;
+  if (raw === undefined) return undefined;
+  const at = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(at.getTime())) throw new QueryError('since', 'must be an ISO 8601 time, e.g. 2026-11-28T09:00:00Z');
+  return at;
+}
+
 function accountRoutes(app: FastifyInstance, transfer: Service): void {
   app.get(base, admin, async (request, reply) => send(request, reply, 200, (await transfer.list()).map(presentAccount), 'sftp-accounts'));
 
@@ -147,6 +162,17 @@ function defenceRoutes(app: FastifyInstance, transfer: Service): void {
   app.get(`${base}/:username/audit-events`, admin, async (request, reply) => {
     const username = (await transfer.get(params(request).username ?? '')).username;
     const events = await transfer.auditEvents({ username, limit: positiveInteger(request, 'limit', maxAuditLimit), before: positiveInteger(request, 'before', Number.MAX_SAFE_INTEGER) });
+    return send(request, reply, 200, events.map(presentAuditEvent), 'audit-events');
+  });
+
+  // Every account's events (the dashboard's failed logins), with the same paging and two filters.
+  app.get('/api/admin/sftp-audit-events', admin, async (request, reply) => {
+    const events = await transfer.auditEvents({
+      limit: positiveInteger(request, 'limit', maxAuditLimit),
+      before: positiveInteger(request, 'before', Number.MAX_SAFE_INTEGER),
+      event: eventName(request),
+      since: sinceTime(request),
+    });
     return send(request, reply, 200, events.map(presentAuditEvent), 'audit-events');
   });
 

@@ -63,6 +63,10 @@ export interface AuditQuery {
   limit?: number;
   /** Events with an id below this one (the last id of the previous page): newest first. */
   before?: number;
+  /** Only events of this kind (login_failed, ...). */
+  event?: AuditEventName;
+  /** Only events at or after this time. */
+  since?: Date;
 }
 
 export const maxAuditLimit = 1000;
@@ -110,6 +114,8 @@ export function createAuditLog(deps: { db: Db; clock: () => Date; log: Logger })
     let select = k.selectFrom('transfer_audit_events').selectAll().orderBy('id', 'desc').limit(limit);
     if (query.username !== undefined) select = select.where('username', '=', query.username.toLowerCase());
     if (query.before !== undefined) select = select.where('id', '<', query.before);
+    if (query.event !== undefined) select = select.where('event', '=', query.event);
+    if (query.since !== undefined) select = select.where('at', '>=', query.since.toISOString());
     const rows = await select.execute();
     return rows.map((row) => ({
       id: Number(row.id),

@@ -151,6 +151,13 @@ for (const dialect of dialects()) {
         assert.equal(listed.body.length, 5);
         assert.ok(listed.body.some((s: { 'bytes-in': number }) => s['bytes-in'] === 1000));
         assert.equal(listed.body[0].address, '127.0.0.1');
+        const everyone = await harness.api('GET', '/api/admin/sftp-sessions');
+        assert.equal(everyone.status, 200);
+        assert.deepEqual(
+          everyone.body.filter((s: { username: string }) => s.username === 'dave').length,
+          5,
+          "this node's sessions of every account, each with its account",
+        );
       } finally {
         for (const session of sessions) session.end();
       }

@@ -37,6 +37,10 @@ export class SessionRegistry {
     else this.#perAccount.set(session.accountId, count);
   }
 
+  all(): LiveSession[] {
+    return [...this.#sessions.values()];
+  }
+
   forUsername(username: string): LiveSession[] {
     return [...this.#sessions.values()].filter((s) => s.username === username);
   }

@@ -63,6 +63,7 @@ export function createSftpAdminView(deps: { dataDir: string; role: SftpRole | un
       const account = await deps.findAccount(username);
       return deps.role ? deps.role.server.registry.forUsername(account.username) : [];
     },
+    allSessions: () => deps.role?.server.registry.all() ?? [],
     health: () => ({
       role: deps.role ? 'running' : 'not running',
       port: deps.role?.server.port ?? null,

@@ -10,6 +10,8 @@ export interface SftpAdminView {
   hostKeys(): Promise<HostKeyInfo[]>;
   /** This node's live sessions of the account; throws NotFoundError for an unknown account. */
   sessions(username: string): Promise<LiveSession[]>;
+  /** This node's live sessions of every account. */
+  allSessions(): LiveSession[];
   health(): SftpHealth;
 }
 
@@ -29,6 +31,7 @@ function presentHostKey(key: HostKeyInfo): ApiObject {
 function presentSession(session: LiveSession): ApiObject {
   return {
     id: session.id,
+    username: session.username,
     address: session.address,
     'started-at': session.startedAt,
     'bytes-in': session.traffic.bytesIn,
@@ -36,7 +39,7 @@ function presentSession(session: LiveSession): ApiObject {
   };
 }
 
-/** Register inside the authenticated /api scope: GET /api/admin/sftp-host-keys and an account's live sessions. */
+/** Register inside the authenticated /api scope: GET /api/admin/sftp-host-keys, and this node's live sessions (all, or an account's). */
 export async function sftpAdminRoutes(app: FastifyInstance, options: { sftp: SftpAdminView }): Promise<void> {
   const { sftp } = options;
   app.get('/api/admin/sftp-host-keys', admin, async (request, reply) => send(request, reply, 200, (await sftp.hostKeys()).map(presentHostKey), 'host-keys'));
@@ -44,4 +47,5 @@ export async function sftpAdminRoutes(app: FastifyInstance, options: { sftp: Sft
     const { username = '' } = request.params as { username?: string };
     return send(request, reply, 200, (await sftp.sessions(username)).map(presentSession), 'sessions');
   });
+  app.get('/api/admin/sftp-sessions', admin, async (request, reply) => send(request, reply, 200, sftp.allSessions().map(presentSession), 'sessions'));
 }

@@ -144,6 +144,20 @@ describe('console usability in headless Chromium: labels, keyboard, paging, prog
     assert.equal(await pager.getByRole('button', { name: 'Next' }).isDisabled(), true);
   });
 
+  it("counts every account's sessions and failed logins on the dashboard, not only the first accounts'", async () => {
+    const last = `customer${extraAccounts}`;
+    await assert.rejects(connectSsh2({ port: h.sftpPort, username: last, password: 'not the password' }));
+    const session = await connectSsh2({ port: h.sftpPort, username: last, password: PASSWORD });
+    try {
+      const { page } = admin;
+      await page.goto(`${h.url}/console`);
+      await page.getByRole('table', { name: 'Failed SFTP logins in the last 24 hours' }).getByRole('row').filter({ hasText: last }).waitFor();
+      await page.getByRole('region', { name: 'SFTP sessions now' }).getByRole('link', { name: last }).waitFor();
+    } finally {
+      session.end();
+    }
+  });
+
   it('shows progress while a run is processed and while a reconcile works', async () => {
     const { page } = admin;
     const path = `/api/data_file_sources/${runId}`;

@@ -71,6 +71,7 @@ export interface HostKey {
 
 export interface LiveSession {
   id: string | number;
+  username: string;
   address: string;
   'started-at': string;
   'bytes-in': number;

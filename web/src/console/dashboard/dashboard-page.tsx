@@ -7,7 +7,7 @@ import { Table, type Column } from '../../ui/table.tsx';
 import { useApi } from '../../ui/use-api.ts';
 import { runStatuses } from '../runs/runs-page.tsx';
 import { SyncStatusFacts } from '../sync/sync-page.tsx';
-import { accountsLooked, loadDashboard, recentLimit, type Dashboard } from './dashboard-data.ts';
+import { failedLoginsLimit, loadDashboard, recentLimit, type Dashboard } from './dashboard-data.ts';
 
 /** Runs listed one by one on the dashboard (the counts by status cover the last `recentLimit`). */
 const latestShown = 10;
@@ -23,7 +23,7 @@ const latestColumns: Array<Column<Run>> = [
 
 const failedLoginColumns: Array<Column<Dashboard['failedLogins'][number]>> = [
   { header: 'When', cell: (e) => <When at={e.at} /> },
-  { header: 'Account', cell: (e) => e.username },
+  { header: 'Account', cell: (e) => e.username ?? '' },
   { header: 'Address', cell: (e) => e.address ?? '' },
   { header: 'Method', cell: (e) => e.method ?? '' },
 ];
@@ -58,7 +58,7 @@ function DashboardBody({ d }: { d: Dashboard }) {
         <Tile label={`failed runs (of the last ${recentLimit})`} value={d.byStatus.failed ?? 0} to="/console/runs?status=failed" />
         <Tile label="sync events pending" value={d.sync?.pending ?? '—'} to="/console/sync" />
         <Tile label="SFTP sessions now" value={sessions} />
-        <Tile label="failed SFTP logins (24 h)" value={d.failedLogins.length} />
+        <Tile label="failed SFTP logins (24 h)" value={d.failedLogins.length >= failedLoginsLimit ? `${failedLoginsLimit}+` : d.failedLogins.length} />
         <Tile label="banned addresses" value={d.bans.length} to="/console/sftp-security" />
       </ul>
       <Section title="Recent runs by status">
@@ -108,7 +108,7 @@ function DashboardBody({ d }: { d: Dashboard }) {
             ))}
           </ul>
         )}
-        {d.accounts > accountsLooked ? <p className="muted">Sessions and failed logins are shown for the first {accountsLooked} enabled accounts.</p> : null}
+        <p className="muted">Sessions on the node that answered; each node counts its own.</p>
       </Section>
       <Section title="Failed logins and bans">
         {d.failedLogins.length === 0 && d.failedSignIns.length === 0 && d.bans.length === 0 ? <Empty>No failed login in the last 24 hours, and no ban.</Empty> : null}

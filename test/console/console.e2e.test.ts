@@ -109,6 +109,7 @@ describe('console and Workforce pages in headless Chromium', { skip, timeout: 30
     await page.reload();
     await heading(page).filter({ hasText: 'SFTP account acme' }).waitFor();
     assert.equal(await page.getByText(password).count(), 0);
+    assert.ok(!JSON.stringify((await h.api('GET', '/api/admin/sftp-accounts/acme')).body).includes(password), 'the API never shows it again either');
     // The password works (and only it): an SFTP sign-in with it.
     const session = await connectSsh2({ port: h.sftpPort, username: 'acme', password });
     session.end();

@@ -124,14 +124,21 @@ export async function updateChangedUsers(ctx: ApplyContext): Promise<void> {
     where core_users.id = c.target_id`.execute(trx);
 }
 
+/**
+ * The role links of the changing rows become the file's: links the file drops are deleted and links it
+ * adds are inserted; links it keeps are left alone (a delete and insert of every link of every changed
+ * user cost two foreign-key checks per link, 6.7 of the 11.6 s the million-row changed case spent here).
+ */
 export async function replaceRoles(ctx: ApplyContext): Promise<void> {
   if (!ctx.given.has('roles')) return;
-  const changed = sql`select target_id from stage_users
-    where has_error = ${false} and has_roles = ${true} and outcome in ('created', 'updated', 'deactivated')`;
-  await sql`delete from core_user_roles where user_id in (${changed})`.execute(ctx.trx);
+  const changing = sql`s.has_error = ${false} and s.has_roles = ${true} and s.outcome in ('created', 'updated', 'deactivated')`;
+  await sql`delete from core_user_roles where user_id in (select s.target_id from stage_users s where ${changing} and s.outcome <> 'created')
+    and not exists (select 1 from stage_users s join stage_user_roles r on r.line = s.line
+      where s.target_id = core_user_roles.user_id and r.role_id = core_user_roles.role_id and ${changing})`.execute(ctx.trx);
   await sql`insert into core_user_roles (user_id, role_id)
     select distinct s.target_id, r.role_id from stage_user_roles r join stage_users s on s.line = r.line
-    where s.has_error = ${false} and s.has_roles = ${true} and s.outcome in ('created', 'updated', 'deactivated')`.execute(ctx.trx);
+    where ${changing} and (s.outcome = 'created'
+      or not exists (select 1 from core_user_roles ur where ur.user_id = s.target_id and ur.role_id = r.role_id))`.execute(ctx.trx);
 }
 
 /** Full feed: the file is the complete set; active users it does not name are deactivated, never deleted. */

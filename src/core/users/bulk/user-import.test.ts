@@ -145,14 +145,15 @@ for (const dialect of dialects()) {
       const t = await dialect.create();
       try {
         const buyer = [{ name: 'Buyer' }];
-        await runImport(t, ['ann', 'bea', 'cyd', 'dan'].map((login, i) => row(i + 2, login, { roles: buyer })));
+        await runImport(t, ['ann', 'bea', 'cyd', 'dan', 'eli'].map((login, i) => row(i + 2, login, { roles: buyer })));
         const { outcomes } = await runImport(t, [
           row(2, 'ann', { roles: [{ name: 'buyer' }, { name: 'User' }] }),
           row(3, 'bea', { roles: [{ name: 'User' }] }),
           row(4, 'cyd', { roles: [] }),
           row(5, 'dan', { roles: buyer }),
+          row(6, 'eli', { roles: buyer, firstname: 'Renamed' }),
         ]);
-        assert.deepEqual(outcomes.map((o) => [o.key, o.outcome]), [['ann', 'updated'], ['bea', 'updated'], ['cyd', 'unchanged'], ['dan', 'unchanged']]);
+        assert.deepEqual(outcomes.map((o) => [o.key, o.outcome]), [['ann', 'updated'], ['bea', 'updated'], ['cyd', 'unchanged'], ['dan', 'unchanged'], ['eli', 'updated']]);
         const roles = await t.db.kysely
           .selectFrom('core_user_roles as ur')
           .innerJoin('core_roles as r', 'r.id', 'ur.role_id')
@@ -161,7 +162,7 @@ for (const dialect of dialects()) {
           .orderBy('u.login')
           .orderBy('r.name')
           .execute();
-        assert.deepEqual(roles.map((r) => `${r.login}:${r.name}`), ['ann:Buyer', 'ann:User', 'bea:User', 'cyd:Buyer', 'dan:Buyer']);
+        assert.deepEqual(roles.map((r) => `${r.login}:${r.name}`), ['ann:Buyer', 'ann:User', 'bea:User', 'cyd:Buyer', 'dan:Buyer', 'eli:Buyer']);
       } finally {
         await t.drop();
       }

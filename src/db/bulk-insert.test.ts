@@ -34,6 +34,22 @@ for (const dialect of dialects()) {
       }
     });
 
+    it('keeps text as given: tabs, newlines, backslashes, a literal \\N, empty strings, non-ASCII; also outside a transaction', async () => {
+      const t = await dialect.create({ migrate: false });
+      try {
+        await sql`create table bulk_probe (n integer primary key, label text, flag integer)`.execute(t.db.kysely);
+        const labels = ['a\tb', 'line 1\nline 2\r\n', 'C:\\dir\\', '\\N', '', 'Zoë 😀', '=cmd|x', null];
+        const rows = labels.map((label, i) => [i, label, null]);
+        const intColumns: BulkColumn[] = [columns[0]!, columns[1]!, { name: 'flag', pgType: 'integer' }];
+        await t.db.kysely.transaction().execute((trx) => t.db.bulkInsert(trx, 'bulk_probe', intColumns, rows));
+        await t.db.bulkInsert(t.db.kysely, 'bulk_probe', intColumns, rows.map(([n, label]) => [Number(n) + 100, label, 1]));
+        const { rows: back } = await sql<{ n: number; label: string | null }>`select n, label from bulk_probe order by n`.execute(t.db.kysely);
+        assert.deepEqual(back.map((r) => r.label), [...labels, ...labels]);
+      } finally {
+        await t.drop();
+      }
+    });
+
     it('adds nothing when a row breaks a constraint inside the caller\'s transaction', async () => {
       const t = await dialect.create({ migrate: false });
       try {

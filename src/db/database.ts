@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder, type SqliteStatement } from 'kysely';
 import pg from 'pg';
+import { copyInserter } from './pg-copy.ts';
 import type { Database } from './schema.ts';
 import { SqliteBooleanPlugin } from './sqlite-boolean-plugin.ts';
 import { cachingStatements } from './sqlite-statement-cache.ts';
@@ -38,8 +39,9 @@ export interface Db {
   readonly kysely: Kysely<Database>;
   readonly adapter: DialectAdapter;
   /**
-   * Inserts many rows fast inside `executor`'s transaction: a cached prepared statement on SQLite,
-   * one `insert ... select from unnest(arrays)` per chunk on PostgreSQL. Values must match the columns.
+   * Inserts many rows fast inside `executor`'s transaction: a cached prepared statement on SQLite;
+   * on PostgreSQL `COPY ... FROM STDIN` in a transaction, else one `insert ... select from
+   * unnest(arrays)` per chunk. Values must match the columns.
    */
   bulkInsert(executor: Kysely<Database>, table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]): Promise<void>;
   /**
@@ -163,12 +165,14 @@ function openPostgres(url: string, poolSize = 10): Db {
   // An idle connection the server closes (restart, failover, a dropped test database) is an 'error'
   // event; unhandled, it would end the process. The pool replaces it; the next query reports real trouble.
   pool.on('error', () => {});
+  const copyRows = copyInserter(pool);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const db: Db = {
     kysely,
     adapter: postgresAdapter,
     withDedicatedConnection: (work) => work(db),
     bulkInsert: async (executor, table, columns, rows) => {
+      if (rows.length === 0 || (await copyRows(executor, table, columns, rows))) return;
       const chunk = 10_000;
       for (let start = 0; start < rows.length; start += chunk) {
         const part = rows.slice(start, start + chunk);

@@ -10,7 +10,7 @@ for (const dialect of dialects()) {
       const t = await dialect.create({ migrate: false });
       try {
         const first = await migrateToLatest(t.db);
-        assert.deepEqual(first.applied, ['0001-core', '0002-auth', '0003-transfer', '0004-pgp', '0005-workforce-sync', '0006-feeds', '0007-sso', '0008-list-filter-indexes']);
+        assert.deepEqual(first.applied, ['0001-core', '0002-auth', '0003-transfer', '0004-pgp', '0005-workforce-sync', '0006-feeds', '0007-sso', '0008-list-filter-indexes', '0009-sftp-sessions']);
         const second = await migrateToLatest(t.db);
         assert.deepEqual(second.applied, []);
         const tables = await t.db.kysely.introspection.getTables();

@@ -9,6 +9,7 @@ import { workforceSyncMigration } from './migrations/0005-workforce-sync.ts';
 import { feedsMigration } from './migrations/0006-feeds.ts';
 import { ssoMigration } from './migrations/0007-sso.ts';
 import { listFilterIndexesMigration } from './migrations/0008-list-filter-indexes.ts';
+import { sftpSessionsMigration } from './migrations/0009-sftp-sessions.ts';
 import type { Migration } from './migrations/helpers.ts';
 
 /** Forward-only, numbered. Append new ones; never edit one that has shipped. */
@@ -21,6 +22,7 @@ const migrations: Array<[string, (adapter: Db['adapter']) => Migration]> = [
   ['0006-feeds', feedsMigration],
   ['0007-sso', ssoMigration],
   ['0008-list-filter-indexes', listFilterIndexesMigration],
+  ['0009-sftp-sessions', sftpSessionsMigration],
 ];
 
 export interface MigrationReport {

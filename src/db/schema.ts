@@ -224,6 +224,19 @@ export interface TransferReceivedFileTable {
   updated_at: Timestamp;
 }
 
+/** A live SFTP session on some node; see migration 0009. */
+export interface TransferSftpSessionTable {
+  session_id: string;
+  node_id: string;
+  account_id: number;
+  username: string;
+  address: string;
+  started_at: Timestamp;
+  last_seen_at: Timestamp;
+  bytes_in: number | string;
+  bytes_out: number | string;
+}
+
 export interface Database {
   transfer_accounts: TransferAccountTable;
   transfer_ssh_keys: TransferSshKeyTable;
@@ -231,6 +244,7 @@ export interface Database {
   transfer_login_failures: TransferLoginFailureTable;
   transfer_bans: TransferBanTable;
   transfer_received_files: TransferReceivedFileTable;
+  transfer_sftp_sessions: TransferSftpSessionTable;
 }
 
 // Workforce (src/workforce/) and sync (src/sync/), migration 0005.

@@ -52,9 +52,9 @@ export async function startWorkgate(config: Config, log: Logger): Promise<Workga
   const transfer = createTransferAccounts({ db, clock, log: log.child({ module: 'transfer' }), defence: config.sftpDefence });
   const files = createTransferFiles({ db, store: await createFileStore(path.join(config.dataDir, 'files')), clock, log: log.child({ module: 'files' }) });
   const sftp = config.roles.includes('sftp')
-    ? await startSftpRole({ host: config.host, port: config.sftpPort, dataDir: config.dataDir, accounts: transfer, files, clock, log: log.child({ module: 'sftp' }) })
+    ? await startSftpRole({ host: config.host, port: config.sftpPort, dataDir: config.dataDir, accounts: transfer, files, db, clock, log: log.child({ module: 'sftp' }) })
     : undefined;
-  const sftpAdmin = createSftpAdminView({ dataDir: config.dataDir, role: sftp, findAccount: (username) => transfer.get(username) });
+  const sftpAdmin = createSftpAdminView({ dataDir: config.dataDir, db, clock, role: sftp, findAccount: (username) => transfer.get(username) });
   const pgp = await openPgp(config, db, log, clock);
   const queue = config.database.kind === 'postgres' ? createPgBossQueue(config.database.url, log.child({ module: 'jobs' })) : createInProcessQueue(log.child({ module: 'jobs' }));
   const feeds = createFeeds({

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -156,8 +157,9 @@ for (const dialect of dialects()) {
         assert.deepEqual(
           everyone.body.filter((s: { username: string }) => s.username === 'dave').length,
           5,
-          "this node's sessions of every account, each with its account",
+          'the sessions of every account, each with its account',
         );
+        assert.equal(everyone.body[0].node, `${os.hostname()}:${harness.port}`, 'each session names the node holding it');
       } finally {
         for (const session of sessions) session.end();
       }

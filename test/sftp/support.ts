@@ -29,8 +29,9 @@ export interface SftpHarness {
   close(): Promise<void>;
 }
 
-export async function startSftpHarness(options: { dialect?: DialectUnderTest; env?: Record<string, string> } = {}): Promise<SftpHarness> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'workgate-sftp-'));
+/** `dataDir`: a data directory shared with another harness (a second node); the caller removes it. */
+export async function startSftpHarness(options: { dialect?: DialectUnderTest; env?: Record<string, string>; dataDir?: string } = {}): Promise<SftpHarness> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'workgate-sftp-'));
   const database: TestDatabase | undefined = options.dialect ? await options.dialect.create({ migrate: false }) : undefined;
   const config = loadConfig({
     WORKGATE_DATA_DIR: dataDir,
@@ -78,7 +79,7 @@ export async function startSftpHarness(options: { dialect?: DialectUnderTest; en
     async close() {
       await workgate.close();
       if (database) await database.drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

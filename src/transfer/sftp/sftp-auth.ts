@@ -25,12 +25,13 @@ export interface LoginState {
   account?: TransferAccount;
   live?: LiveSession;
   failures: number;
+  /** The connection closed (possibly while its login was still being settled). */
+  closed?: boolean;
 }
 
 export interface AuthDeps {
   accounts: SftpAccounts;
   registry: SessionRegistry;
-  clock: () => Date;
   /** Failed attempts after which the connection is closed; default 6 (OpenSSH's MaxAuthTries). */
   maxAttempts?: number;
 }
@@ -42,7 +43,8 @@ const refuse: Decision = { accept: false };
 
 /**
  * ssh2's `authentication` handler: asks the accounts service (which counts, audits and bans failures),
- * verifies public key signatures, refuses SHA-1 RSA and DSA signatures, then applies the session limit.
+ * verifies public key signatures, refuses SHA-1 RSA and DSA signatures, then applies the session limit
+ * (over every node's sessions).
  */
 export function createAuthHandler(deps: AuthDeps, state: LoginState, disconnect: () => void) {
   const maxAttempts = deps.maxAttempts ?? 6;
@@ -94,7 +96,11 @@ export function createAuthHandler(deps: AuthDeps, state: LoginState, disconnect:
   async function settle(result: AuthResult, method: LoginMethod, fingerprint: string | undefined): Promise<Decision> {
     if (!result.ok) return refuse;
     const { account } = result;
-    const live = deps.registry.tryOpen(account, state.address, state.sessionId, deps.clock());
+    const live = await deps.registry.tryOpen(account, state.address, state.sessionId);
+    if (live && state.closed) {
+      await deps.registry.close(live.id);
+      return refuse;
+    }
     if (!live) {
       await deps.accounts.audit({
         event: 'session_limit',

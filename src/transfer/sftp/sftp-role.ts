@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { Db } from '../../db/index.ts';
 import type { TransferFiles } from '../files/index.ts';
 import { hostKeyDir, loadOrCreateHostKeys, readHostKeys, type HostKey } from './host-keys.ts';
 import { nativeCryptoAvailable } from './native-crypto.ts';
+import { listLiveSessions } from './session-registry.ts';
 import type { SftpAccounts } from './sftp-auth.ts';
 import { startSftpServer, type SftpServer } from './sftp-server.ts';
 import type { SftpAdminView } from './sftp.routes.ts';
@@ -13,6 +15,7 @@ export interface SftpRoleDeps {
   dataDir: string;
   accounts: SftpAccounts;
   files: TransferFiles;
+  db: Db;
   clock: () => Date;
   log: Logger;
 }
@@ -35,7 +38,7 @@ export async function startSftpRole(deps: SftpRoleDeps): Promise<SftpRole> {
     deps.files.recover({ olderThanMs: 60_000 }).catch((error: unknown) => log.error({ err: error }, 'recovery of received files failed'));
   }, recoveryIntervalMs);
   recovery.unref();
-  const server = await startSftpServer({ host: deps.host, port: deps.port, hostKeys, accounts: deps.accounts, files: deps.files, clock: deps.clock, log });
+  const server = await startSftpServer({ host: deps.host, port: deps.port, hostKeys, accounts: deps.accounts, files: deps.files, clock: deps.clock, log, db: deps.db });
   log.info(
     {
       port: server.port,
@@ -55,15 +58,24 @@ export async function startSftpRole(deps: SftpRoleDeps): Promise<SftpRole> {
   };
 }
 
-/** The admin view, for the HTTP role: host keys from the data dir, sessions of this node's sftp role (if any). */
-export function createSftpAdminView(deps: { dataDir: string; role: SftpRole | undefined; findAccount: (username: string) => Promise<{ username: string }> }): SftpAdminView {
+export interface SftpAdminViewDeps {
+  dataDir: string;
+  db: Db;
+  clock: () => Date;
+  role: SftpRole | undefined;
+  findAccount: (username: string) => Promise<{ id: number }>;
+}
+
+/** The admin view, for the HTTP role: host keys from the data dir, every node's sessions from the database. */
+export function createSftpAdminView(deps: SftpAdminViewDeps): SftpAdminView {
+  const registry = deps.role?.server.registry;
+  const list = (accountId?: number) => listLiveSessions(deps.db, { now: deps.clock(), timing: registry?.timing, local: registry, accountId });
   return {
     hostKeys: () => readHostKeys(hostKeyDir(deps.dataDir)),
     async sessions(username) {
-      const account = await deps.findAccount(username);
-      return deps.role ? deps.role.server.registry.forUsername(account.username) : [];
+      return list((await deps.findAccount(username)).id);
     },
-    allSessions: () => deps.role?.server.registry.all() ?? [],
+    allSessions: () => list(),
     health: () => ({
       role: deps.role ? 'running' : 'not running',
       port: deps.role?.server.port ?? null,

@@ -9,7 +9,8 @@ import type { HostKey } from './host-keys.ts';
 import { nativeCryptoAvailable } from './native-crypto.ts';
 import { serveSftp } from './sftp-adapter.ts';
 import { createAuthHandler, type LoginState, type SftpAccounts } from './sftp-auth.ts';
-import { SessionRegistry } from './session-registry.ts';
+import { nodeIdFor, SessionRegistry } from './session-registry.ts';
+import type { Db } from '../../db/index.ts';
 
 export interface SftpServerOptions {
   host: string;
@@ -20,6 +21,8 @@ export interface SftpServerOptions {
   files: TransferFiles;
   log: Logger;
   clock: () => Date;
+  /** Holds every node's live sessions (the registry). */
+  db: Db;
   /** Time allowed from TCP connect to a successful login; default 60 s. */
   loginTimeoutMs?: number;
   /** SFTP channels per connection; default 8. */
@@ -39,7 +42,7 @@ export interface SftpServer {
  */
 export async function startSftpServer(options: SftpServerOptions): Promise<SftpServer> {
   const { log } = options;
-  const registry = new SessionRegistry();
+  const registry = new SessionRegistry({ db: options.db, clock: options.clock, log });
   const connections = new Set<Connection>();
   const sockets = new Set<net.Socket>();
   const ssh = new ssh2.Server({ hostKeys: options.hostKeys.map((k) => k.privateKey), algorithms: sftpAlgorithms, ident: 'Workgate' }, (client, info) =>
@@ -85,7 +88,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
       client.end();
     }, options.loginTimeoutMs ?? 60_000);
     loginTimer.unref();
-    client.on('authentication', createAuthHandler({ accounts: options.accounts, registry, clock: options.clock }, state, () => client.end()));
+    client.on('authentication', createAuthHandler({ accounts: options.accounts, registry }, state, () => client.end()));
     client.on('ready', () => {
       clearTimeout(loginTimer);
       client.on('session', (accept) => onSession(accept(), state, files));
@@ -93,10 +96,11 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     client.on('error', (error: Error) => state.log.debug({ err: error }, 'connection error'));
     client.on('close', () => {
       clearTimeout(loginTimer);
+      state.closed = true;
       connections.delete(client);
       for (const session of files) session.end().catch((error: unknown) => state.log.error({ err: error }, 'could not end the file session'));
       if (state.live) {
-        registry.close(state.sessionId);
+        registry.close(state.sessionId).catch((error: unknown) => state.log.error({ err: error }, 'could not remove the session from the shared registry'));
         state.log.info({ username: state.live.username, ...state.live.traffic }, 'disconnected');
         void auditLogout(state);
       }
@@ -132,6 +136,12 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
   tcp.on('error', (error) => log.error({ err: error }, 'sftp listener error'));
   const address = tcp.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  try {
+    await registry.start(nodeIdFor(port));
+  } catch (error) {
+    await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    throw error;
+  }
 
   return {
     port,
@@ -146,6 +156,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
       }, 5000);
       await closed;
       clearTimeout(force);
+      await registry.stop();
     },
   };
 }

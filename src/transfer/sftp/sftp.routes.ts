@@ -8,10 +8,10 @@ import type { LiveSession } from './session-registry.ts';
 /** What the HTTP side may ask about SFTP, whether or not this node runs the sftp role. */
 export interface SftpAdminView {
   hostKeys(): Promise<HostKeyInfo[]>;
-  /** This node's live sessions of the account; throws NotFoundError for an unknown account. */
+  /** Every node's live sessions of the account; throws NotFoundError for an unknown account. */
   sessions(username: string): Promise<LiveSession[]>;
-  /** This node's live sessions of every account. */
-  allSessions(): LiveSession[];
+  /** Every node's live sessions of every account. */
+  allSessions(): Promise<LiveSession[]>;
   health(): SftpHealth;
 }
 
@@ -31,6 +31,7 @@ function presentHostKey(key: HostKeyInfo): ApiObject {
 function presentSession(session: LiveSession): ApiObject {
   return {
     id: session.id,
+    node: session.node,
     username: session.username,
     address: session.address,
     'started-at': session.startedAt,
@@ -39,7 +40,7 @@ function presentSession(session: LiveSession): ApiObject {
   };
 }
 
-/** Register inside the authenticated /api scope: GET /api/admin/sftp-host-keys, and this node's live sessions (all, or an account's). */
+/** Register inside the authenticated /api scope: GET /api/admin/sftp-host-keys, and every node's live sessions (all, or an account's). */
 export async function sftpAdminRoutes(app: FastifyInstance, options: { sftp: SftpAdminView }): Promise<void> {
   const { sftp } = options;
   app.get('/api/admin/sftp-host-keys', admin, async (request, reply) => send(request, reply, 200, (await sftp.hostKeys()).map(presentHostKey), 'host-keys'));
@@ -47,5 +48,5 @@ export async function sftpAdminRoutes(app: FastifyInstance, options: { sftp: Sft
     const { username = '' } = request.params as { username?: string };
     return send(request, reply, 200, (await sftp.sessions(username)).map(presentSession), 'sessions');
   });
-  app.get('/api/admin/sftp-sessions', admin, async (request, reply) => send(request, reply, 200, sftp.allSessions().map(presentSession), 'sessions'));
+  app.get('/api/admin/sftp-sessions', admin, async (request, reply) => send(request, reply, 200, (await sftp.allSessions()).map(presentSession), 'sessions'));
 }

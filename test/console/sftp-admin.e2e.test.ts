@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import * as openpgp from 'openpgp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -117,7 +118,9 @@ describe('console: SFTP accounts, host keys, bans and PGP in headless Chromium',
     try {
       const sessions = page.getByRole('region', { name: 'Sessions now' });
       await sessions.getByRole('button', { name: 'Refresh sessions' }).click();
-      await sessions.getByRole('table', { name: 'Open SFTP sessions' }).getByRole('row').filter({ hasText: '127.0.0.1' }).waitFor();
+      const row = sessions.getByRole('table', { name: 'Open SFTP sessions' }).getByRole('row').filter({ hasText: '127.0.0.1' });
+      await row.waitFor();
+      assert.match(await row.innerText(), new RegExp(`${os.hostname()}:${h.sftpPort}`), 'the row names the node holding the session');
     } finally {
       session.end();
     }

@@ -71,6 +71,8 @@ export interface HostKey {
 
 export interface LiveSession {
   id: string | number;
+  /** The node holding the connection: host:SFTP port. */
+  node: string;
   username: string;
   address: string;
   'started-at': string;

@@ -12,7 +12,7 @@ export interface Dashboard {
   byStatus: Record<string, number>;
   held: Run[];
   sync: SyncStatus | null;
-  /** Open sessions per account, on the node that answered. */
+  /** Open sessions per account, on every node. */
   sessions: Array<{ username: string; count: number }>;
   failedLogins: AuditEvent[];
   failedSignIns: SignInEvent[];

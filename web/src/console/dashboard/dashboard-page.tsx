@@ -108,7 +108,6 @@ function DashboardBody({ d }: { d: Dashboard }) {
             ))}
           </ul>
         )}
-        <p className="muted">Sessions on the node that answered; each node counts its own.</p>
       </Section>
       <Section title="Failed logins and bans">
         {d.failedLogins.length === 0 && d.failedSignIns.length === 0 && d.bans.length === 0 ? <Empty>No failed login in the last 24 hours, and no ban.</Empty> : null}

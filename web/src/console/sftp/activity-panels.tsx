@@ -8,12 +8,13 @@ import { useApi } from '../../ui/use-api.ts';
 
 const sessionColumns: Array<Column<LiveSession>> = [
   { header: 'Address', cell: (s) => s.address },
+  { header: 'Node', cell: (s) => s.node },
   { header: 'Since', cell: (s) => <When at={s['started-at']} /> },
   { header: 'Received', cell: (s) => bytes(s['bytes-in']) },
   { header: 'Sent', cell: (s) => bytes(s['bytes-out']) },
 ];
 
-/** This node's live SFTP sessions of the account. */
+/** The account's live SFTP sessions on every node. */
 export function SessionsPanel({ base }: { base: string }) {
   const sessions = useApi((signal) => api.get<LiveSession[]>(`${base}/sessions`, {}, signal), `${base}/sessions`);
   return (

@@ -6,6 +6,8 @@ import { ByteSource, defaultPieceBytes, readChunkBytes, type ByteInput } from '.
 import { detectFormat, sniffBytes, type MessageFormat } from './message-format.ts';
 import { classifyMessageError, formatKeyId, PgpError, tooLarge } from './pgp.errors.ts';
 import { decryptSeipdV1 } from './seipd-v1-decrypt.ts';
+import { classicHeadBytes, encryptedBody, openContents, parseClassicHead, sessionKeyMessage } from './classic-decrypt.ts';
+import { ChunkReader } from './packet-reader.ts';
 import { checkSignatures, type SignerFacts } from './signatures.ts';
 
 export interface DecryptStreamOptions {
@@ -72,10 +74,17 @@ async function readMessage(source: ByteSource, format: MessageFormat, pieceBytes
 }
 
 interface OpenedMessage {
-  data: ReadableStream<Uint8Array>;
+  data: AsyncIterable<Uint8Array>;
   signatures: openpgp.DecryptMessageResult['signatures'];
   /** Resolves once the integrity check at the end of the message passed. */
   verified: Promise<void>;
+}
+
+type Settings = { date: Date; config: openpgp.PartialConfig };
+
+function settingsOf(options: DecryptStreamOptions): Settings {
+  // Classic SEIPDv1 messages (what GnuPG 2.2 writes) would otherwise be buffered whole; see DecryptedStream.
+  return { date: options.date ?? new Date(), config: { allowUnauthenticatedStream: true, maxDecompressedMessageSize: options.maxPlaintextBytes } };
 }
 
 type EncryptedPacket = { version?: number; encrypted?: unknown };
@@ -89,41 +98,65 @@ function classicCiphertext(message: openpgp.Message<ReadableStream<Uint8Array | 
   return packet.version === 1 && packet.encrypted instanceof ReadableStream ? (packet.encrypted as ReadableStream<Uint8Array>) : undefined;
 }
 
-const innerPacketTags = new Set<number>([openpgp.enums.packet.literalData, openpgp.enums.packet.compressedData, openpgp.enums.packet.onePassSignature, openpgp.enums.packet.signature]);
+/** The one AES session key of a SEIPDv1 message (which always names its algorithm), or undefined. */
+async function classicSessionKey(message: openpgp.Message<ReadableStream<Uint8Array | string> | Uint8Array>, keys: openpgp.PrivateKey[], settings: Settings) {
+  const sessionKeys = await openpgp.decryptSessionKeys({ message, decryptionKeys: keys, ...settings });
+  const [sessionKey] = sessionKeys;
+  return sessionKeys.length === 1 && sessionKey?.algorithm && isAesAlgorithm(sessionKey.algorithm) ? { algorithm: sessionKey.algorithm, data: sessionKey.data } : undefined;
+}
+
+/** Native AES-CFB and SHA-1 over the ciphertext (seipd-v1-decrypt.ts), then the packets inside (classic-decrypt.ts). */
+async function openSeipdV1(ciphertext: AsyncIterable<Uint8Array>, sessionKey: { algorithm: string; data: Uint8Array }, verificationKeys: openpgp.PublicKey[], options: DecryptStreamOptions): Promise<OpenedMessage> {
+  const { packets, verified } = decryptSeipdV1(ciphertext, sessionKey.algorithm, sessionKey.data);
+  const contents = await openContents(packets, verificationKeys, options.pieceBytes ?? defaultPieceBytes.decrypt, settingsOf(options));
+  return { ...contents, verified };
+}
 
 /**
- * Decrypts the session key with openpgp, then the data: a SEIPDv1 packet with an AES key through seipd-v1-decrypt.ts
- * (native parallel AES-CFB and SHA-1, about twice openpgp's speed), anything else through openpgp.decrypt. The
- * packets inside are read and verified by openpgp either way.
+ * A binary classic message read without openpgp's packet readers: session key packets, then SEIPDv1 with an AES
+ * key. Undefined (nothing consumed) for any other message, which openpgp reads.
  */
-async function openMessage(message: openpgp.Message<ReadableStream<Uint8Array | string>>, keys: openpgp.PrivateKey[], verificationKeys: openpgp.PublicKey[], options: DecryptStreamOptions): Promise<OpenedMessage> {
-  const date = options.date ?? new Date();
-  // Classic SEIPDv1 messages (what GnuPG 2.2 writes) would otherwise be buffered whole; see DecryptedStream.
-  const config = { allowUnauthenticatedStream: true, maxDecompressedMessageSize: options.maxPlaintextBytes };
-  const ciphertext = classicCiphertext(message);
-  const sessionKeys = ciphertext ? await openpgp.decryptSessionKeys({ message, decryptionKeys: keys, date, config }) : [];
-  const [sessionKey] = sessionKeys;
-  if (!ciphertext || !sessionKey?.algorithm || sessionKeys.length > 1 || !isAesAlgorithm(sessionKey.algorithm)) {
-    // SEIPDv1 session keys always name their algorithm (only SEIPDv2 ones leave it to the data packet).
-    const decrypting = ciphertext ? { sessionKeys: sessionKeys as openpgp.SessionKey[] } : { decryptionKeys: keys };
-    const result = await openpgp.decrypt({ message, ...decrypting, verificationKeys, format: 'binary', date, config });
-    return { data: result.data, signatures: result.signatures, verified: Promise.resolve() };
+async function openClassicMessage(source: ByteSource, options: DecryptStreamOptions, verificationKeys: openpgp.PublicKey[]): Promise<(OpenedMessage & { choice: KeyChoice }) | undefined> {
+  const head = parseClassicHeadOf(await source.peek(classicHeadBytes));
+  if (!head) return undefined;
+  const message = await sessionKeyMessage(head);
+  const choice = chooseDecryptionKeys(message, options.decryptionKeys);
+  const sessionKey = await classicSessionKey(message, choice.keys, settingsOf(options));
+  if (!sessionKey) return undefined;
+  source.skip(head.bodyStart);
+  const ciphertext = encryptedBody(new ChunkReader(source.chunks()), head.bodyLength, options.pieceBytes ?? defaultPieceBytes.decrypt);
+  return { choice, ...(await openSeipdV1(ciphertext, sessionKey, verificationKeys, options)) };
+}
+
+function parseClassicHeadOf(bytes: Uint8Array) {
+  try {
+    return parseClassicHead(bytes);
+  } catch {
+    return undefined; // not a packet: openpgp's reading names what is wrong
   }
-  const { packets, verified } = decryptSeipdV1(ciphertext, sessionKey.algorithm, sessionKey.data);
-  const inner = await openpgp.readMessage({ binaryMessage: packets, config });
-  const unexpected = inner.packets.find((packet) => !innerPacketTags.has((packet.constructor as { tag?: number }).tag ?? -1));
-  if (unexpected) throw new Error('Packet not allowed in this context: an encrypted message may only hold literal data, compression and signatures');
-  const result = await openpgp.verify({ message: inner, verificationKeys, format: 'binary', date, config });
-  return { data: result.data, signatures: result.signatures, verified };
+}
+
+/**
+ * openpgp reads the message and decrypts the session key; a SEIPDv1 packet with an AES key is then decrypted
+ * natively all the same, anything else (SEIPDv2/AEAD, other ciphers) by openpgp.decrypt.
+ */
+async function openWithOpenpgp(source: ByteSource, format: MessageFormat, options: DecryptStreamOptions, verificationKeys: openpgp.PublicKey[]): Promise<OpenedMessage & { choice: KeyChoice }> {
+  const message = await readMessage(source, format, options.pieceBytes);
+  const choice = chooseDecryptionKeys(message, options.decryptionKeys);
+  const settings = settingsOf(options);
+  const ciphertext = classicCiphertext(message);
+  const sessionKey = ciphertext && (await classicSessionKey(message, choice.keys, settings));
+  if (ciphertext && sessionKey) return { choice, ...(await openSeipdV1(ciphertext, sessionKey, verificationKeys, options)) };
+  const result = await openpgp.decrypt({ message, decryptionKeys: choice.keys, verificationKeys, format: 'binary', ...settings });
+  return { choice, data: result.data, signatures: result.signatures, verified: Promise.resolve() };
 }
 
 /** Reads the message's head, picks the keys, and starts the decryption (nothing is decrypted yet). */
 async function startDecryption(source: ByteSource, options: DecryptStreamOptions) {
   const format = detectFormat(await source.peek(sniffBytes));
-  const message = await readMessage(source, format, options.pieceBytes);
-  const choice = chooseDecryptionKeys(message, options.decryptionKeys);
   const verificationKeys = [...(options.verificationKeys ?? [])];
-  const result = await openMessage(message, choice.keys, verificationKeys, options);
+  const classic = format === 'binary' ? await openClassicMessage(source, options, verificationKeys) : undefined;
+  const { choice, ...result } = classic ?? (await openWithOpenpgp(source, format, options, verificationKeys));
   for (const signature of result.signatures) signature.verified.catch(() => undefined);
   if (options.requireSigned && result.signatures.length === 0) {
     throw new PgpError('unsigned', 'the file is not signed, and this account requires signed files: sign it with the key registered for the account');
@@ -133,16 +166,15 @@ async function startDecryption(source: ByteSource, options: DecryptStreamOptions
 
 async function* plaintextChunks(input: ByteInput, pending: Promise<DecryptStreamOptions>, report: (outcome: DecryptOutcome) => void): AsyncGenerator<Uint8Array> {
   const source = new ByteSource(input);
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let data: AsyncIterator<Uint8Array> | undefined;
   let limit: number | undefined;
   try {
     const options = await pending;
     limit = options.maxPlaintextBytes;
     const { format, choice, verificationKeys, result } = await startDecryption(source, options);
-    const data = result.data.getReader();
-    reader = data;
+    data = result.data[Symbol.asyncIterator]();
     let bytes = 0;
-    for (let next = await data.read(); !next.done; next = await data.read()) {
+    for (let next = await data.next(); !next.done; next = await data.next()) {
       bytes += next.value.length;
       if (bytes > limit) throw tooLarge(limit);
       yield next.value;
@@ -155,7 +187,7 @@ async function* plaintextChunks(input: ByteInput, pending: Promise<DecryptStream
     if (error instanceof AppError || (error as Error).name === 'AbortError') throw error;
     throw classifyMessageError(error, limit);
   } finally {
-    await reader?.cancel().catch(() => undefined);
+    await data?.return?.().catch(() => undefined);
     await source.close();
   }
 }

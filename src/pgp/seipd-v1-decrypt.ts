@@ -11,14 +11,15 @@ const prefixBytes = 16 + 2;
 const mdcHeader = Buffer.from([0xd3, 0x14]);
 /** The MDC packet: its header and the 20-byte hash. Held back until the end, where it is checked. */
 const trailerBytes = mdcHeader.length + 20;
-/** Room before the plaintext of each piece for the held-back bytes, keeping the plaintext 4-byte aligned. */
-const headroom = 24;
 
-/** Plaintext piece by piece, without the prefix and the MDC; everything but the MDC hashed as it goes. */
+/**
+ * Plaintext piece by piece, without the prefix and the MDC; everything but the MDC hashed as it goes. Each piece
+ * is passed on when the next one (of at least trailerBytes) arrives: whatever is held back then holds the MDC.
+ */
 class MdcCheckedPlaintext {
   readonly #cfb: CfbDecryptor;
   readonly #sha1 = crypto.createHash('sha1');
-  #held: Buffer = Buffer.alloc(0);
+  #held: Buffer | undefined;
   #prefixLeft = prefixBytes;
 
   constructor(algorithm: string, key: Uint8Array) {
@@ -27,75 +28,70 @@ class MdcCheckedPlaintext {
 
   /** The plaintext `chunk` of ciphertext releases, if any. */
   push(chunk: Uint8Array): Buffer | undefined {
-    const out = Buffer.allocUnsafe(headroom + this.#cfb.maxOutput(chunk.length));
-    return this.#release(out, this.#cfb.update(chunk, out, headroom));
+    return this.#hold(this.#cfb.update(chunk));
   }
 
   /** The last plaintext, once the MDC matched; throws (as openpgp does) when it did not. */
   finish(): Buffer | undefined {
-    const out = Buffer.allocUnsafe(headroom + 16);
-    const last = this.#release(out, this.#cfb.final(out, headroom));
-    const trailer = this.#held;
-    if (this.#prefixLeft > 0 || trailer.length < trailerBytes || !trailer.subarray(0, 2).equals(mdcHeader)) throw new Error('Modification detected.');
+    const before = this.#hold(this.#cfb.final());
+    const held = this.#held ?? Buffer.alloc(0);
+    const last = this.#release(held.subarray(0, Math.max(0, held.length - trailerBytes)));
+    const trailer = held.subarray(held.length - trailerBytes);
+    if (this.#prefixLeft > 0 || held.length < trailerBytes || !trailer.subarray(0, 2).equals(mdcHeader)) throw new Error('Modification detected.');
     const digest = this.#sha1.update(mdcHeader).digest();
     if (!crypto.timingSafeEqual(digest, trailer.subarray(2))) throw new Error('Modification detected.');
-    return last;
+    return before && last ? Buffer.concat([before, last]) : (before ?? last);
   }
 
-  /** out[headroom, headroom + written) is new plaintext: passes on all but the last trailerBytes seen so far. */
-  #release(out: Buffer, written: number): Buffer | undefined {
-    const start = headroom - this.#held.length;
-    out.set(this.#held, start);
-    const end = headroom + written;
-    const passOn = Math.max(start, end - trailerBytes);
-    this.#held = Buffer.from(out.subarray(passOn, end));
-    let plaintext = out.subarray(start, passOn);
-    this.#sha1.update(plaintext);
-    if (this.#prefixLeft > 0) {
-      const skipped = Math.min(this.#prefixLeft, plaintext.length);
-      this.#prefixLeft -= skipped;
-      plaintext = plaintext.subarray(skipped);
+  /** Holds `piece` back, passing on what was held before when `piece` alone can hold the MDC. */
+  #hold(piece: Buffer | undefined): Buffer | undefined {
+    if (!piece) return undefined;
+    const held = this.#held;
+    if (held && piece.length < trailerBytes) {
+      this.#held = Buffer.concat([held, piece]);
+      return undefined;
     }
-    return plaintext.length > 0 ? plaintext : undefined;
+    this.#held = piece;
+    return held && this.#release(held);
+  }
+
+  /** Hashes plaintext that is not the MDC, and passes it on without the prefix. */
+  #release(plaintext: Buffer): Buffer | undefined {
+    this.#sha1.update(plaintext);
+    const skipped = Math.min(this.#prefixLeft, plaintext.length);
+    this.#prefixLeft -= skipped;
+    return plaintext.length > skipped ? plaintext.subarray(skipped) : undefined;
   }
 }
 
 /**
- * Decrypts the body of a SEIPDv1 packet (`ciphertext`, after the version byte) with an AES session key: a stream
- * of the packets inside, pulled as it is read (nothing read ahead). It is not authenticated before its end: its
- * last read errors with "Modification detected." when the MDC does not match, and `verified` rejects with the
- * same error; `verified` resolves only when the whole body was read and matched.
+ * Decrypts the body of a SEIPDv1 packet (`ciphertext`, after the version byte) with an AES session key: the
+ * packets inside, piece by piece as the ciphertext comes (a piece of plaintext for each piece of ciphertext, but
+ * the last 22 bytes held back). It is not authenticated before its end: the generator's last step throws
+ * "Modification detected." when the MDC does not match, and `verified` rejects with the same error; `verified`
+ * resolves only when the whole body was read and matched.
  */
-export function decryptSeipdV1(ciphertext: ReadableStream<Uint8Array>, algorithm: string, key: Uint8Array): { packets: ReadableStream<Uint8Array>; verified: Promise<void> } {
-  const plaintext = new MdcCheckedPlaintext(algorithm, key);
+export function decryptSeipdV1(ciphertext: AsyncIterable<Uint8Array>, algorithm: string, key: Uint8Array): { packets: AsyncGenerator<Uint8Array>; verified: Promise<void> } {
   const verified = Promise.withResolvers<void>();
   verified.promise.catch(() => undefined);
-  const reader = ciphertext.getReader();
-  const pull = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    for (;;) {
-      const { done, value } = await reader.read();
-      const piece = done ? plaintext.finish() : plaintext.push(value);
-      if (piece) controller.enqueue(piece);
-      if (done) {
-        controller.close();
-        return verified.resolve();
+  async function* packets(): AsyncGenerator<Uint8Array> {
+    const plaintext = new MdcCheckedPlaintext(algorithm, key);
+    let checked = false;
+    try {
+      for await (const chunk of ciphertext) {
+        const piece = plaintext.push(chunk);
+        if (piece) yield piece;
       }
-      if (piece) return;
+      const last = plaintext.finish();
+      checked = true;
+      verified.resolve();
+      if (last) yield last;
+    } catch (error) {
+      verified.reject(error);
+      throw error;
+    } finally {
+      if (!checked) verified.reject(new Error('the decryption was stopped before the integrity check'));
     }
-  };
-  const packets = new ReadableStream<Uint8Array>(
-    {
-      pull: (controller) =>
-        pull(controller).catch((error: unknown) => {
-          verified.reject(error);
-          throw error;
-        }),
-      cancel: async (reason) => {
-        verified.reject(new Error('the decryption was cancelled before the integrity check'));
-        await reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { packets, verified: verified.promise };
+  }
+  return { packets: packets(), verified: verified.promise };
 }

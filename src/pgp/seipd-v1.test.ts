@@ -30,16 +30,16 @@ describe('CfbDecryptor', () => {
       const ciphertext = crypto.createCipheriv(cipher, key, Buffer.alloc(16)).update(plaintext);
       for (const size of [1, 7, 16, 33, 4096, 65_536, 200_000]) {
         const decryptor = new CfbDecryptor(algorithm, key);
-        const out = Buffer.alloc(plaintext.length + 64);
-        let written = 0;
+        const out: Buffer[] = [];
         for (let at = 0; at < ciphertext.length; at += size) {
           const shift = (at / size) % 4; // aligned and unaligned views alike
           const piece = Buffer.concat([Buffer.alloc(shift), ciphertext.subarray(at, at + size)]).subarray(shift);
-          written += decryptor.update(piece, out, written);
+          const decrypted = decryptor.update(piece);
+          if (decrypted) out.push(decrypted);
         }
-        written += decryptor.final(out, written);
-        assert.equal(written, plaintext.length, `pieces of ${size}`);
-        assert.ok(out.subarray(0, written).equals(plaintext), `pieces of ${size}`);
+        const last = decryptor.final();
+        if (last) out.push(last);
+        assert.ok(Buffer.concat(out).equals(plaintext), `pieces of ${size}`);
       }
     });
   }
@@ -99,6 +99,20 @@ describe('SEIPDv1 with native AES (what GnuPG 2.2 writes and reads)', () => {
       const message = await openpgp.readMessage({ binaryMessage: encrypted });
       const result = await openpgp.decrypt({ message, decryptionKeys: workgate, format: 'binary' });
       assert.ok(Buffer.from(result.data).equals(data), `length ${length}`);
+    }
+  });
+
+  it('refuses data after the encrypted packet, and packets after the literal data, without a clean end', async () => {
+    const data = crypto.randomBytes(40_000);
+    const trailing = Buffer.concat([await openpgpMessage(data), crypto.randomBytes(100)]);
+    const twoLiterals = new openpgp.PacketList<openpgp.AnyPacket>();
+    for (const part of [data, data]) twoLiterals.push(...(await openpgp.createMessage({ binary: part })).packets);
+    const config = { preferredCompressionAlgorithm: openpgp.enums.compression.uncompressed };
+    const extraPacket = Buffer.from(await openpgp.encrypt({ message: new openpgp.Message(twoLiterals), encryptionKeys: workgate.toPublic(), format: 'binary', config }));
+    for (const [name, message] of [['data after the packet', trailing], ['two literal data packets', extraPacket]] as const) {
+      const { plaintext, outcome } = decryptStream(piecesOf(message, 8192), { decryptionKeys: [workgate], maxPlaintextBytes: 1024 * 1024 });
+      await assert.rejects(collect(plaintext), (error: unknown) => isPgpError(error, 'integrity') && /Packet not allowed/.test(error.message), name);
+      await assert.rejects(outcome);
     }
   });
 

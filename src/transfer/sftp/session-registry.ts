@@ -2,19 +2,9 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/index.ts';
 import type { TransferAccount } from '../account.types.ts';
-import { createSessionsRepo, type SessionRow, type SessionsRepo } from './sessions.repo.ts';
+import { createSessionsRepo, type LiveSession, type SessionRow, type SessionsRepo } from './sessions.repo.ts';
 
-/** A client connection that logged in, on some node. */
-export interface LiveSession {
-  id: string;
-  /** The node holding the connection (see nodeIdFor). */
-  node: string;
-  accountId: number;
-  username: string;
-  address: string;
-  startedAt: Date;
-  traffic: { bytesIn: number; bytesOut: number };
-}
+export type { LiveSession } from './sessions.repo.ts';
 
 export interface SessionTiming {
   /** How often a node refreshes its rows. */
@@ -149,7 +139,7 @@ export class SessionRegistry {
   }
 
   #row(session: LiveSession, now: Date): SessionRow {
-    return { ...session, lastSeenAt: now, bytesIn: session.traffic.bytesIn, bytesOut: session.traffic.bytesOut };
+    return { ...session, lastSeenAt: now };
   }
 }
 
@@ -163,10 +153,5 @@ export async function listLiveSessions(
 ): Promise<LiveSession[]> {
   const liveSince = new Date(options.now.getTime() - (options.timing ?? defaultSessionTiming).staleAfterMs);
   const rows = await createSessionsRepo(db).list(liveSince, options.accountId);
-  return rows.map((row) => {
-    const local = options.local?.local(row.id);
-    if (local) return local;
-    const { id, node, accountId, username, address, startedAt, bytesIn, bytesOut } = row;
-    return { id, node, accountId, username, address, startedAt, traffic: { bytesIn, bytesOut } };
-  });
+  return rows.map((row) => options.local?.local(row.id) ?? row);
 }

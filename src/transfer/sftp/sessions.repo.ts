@@ -1,17 +1,21 @@
 import type { Insertable, Selectable } from 'kysely';
 import { toDate, type Db, type TransferSftpSessionTable } from '../../db/index.ts';
 
-/** A row of transfer_sftp_sessions, as the registry and the admin view read it. */
-export interface SessionRow {
+/** A client connection that logged in, on some node. */
+export interface LiveSession {
   id: string;
+  /** The node holding the connection (see nodeIdFor). */
   node: string;
   accountId: number;
   username: string;
   address: string;
   startedAt: Date;
+  traffic: { bytesIn: number; bytesOut: number };
+}
+
+/** A row of transfer_sftp_sessions: a session and when its node last said it is alive. */
+export interface SessionRow extends LiveSession {
   lastSeenAt: Date;
-  bytesIn: number;
-  bytesOut: number;
 }
 
 export type SessionsRepo = ReturnType<typeof createSessionsRepo>;
@@ -27,8 +31,7 @@ function toRow(row: Selectable<TransferSftpSessionTable>): SessionRow {
     address: row.address,
     startedAt: toDate(row.started_at),
     lastSeenAt: toDate(row.last_seen_at),
-    bytesIn: Number(row.bytes_in),
-    bytesOut: Number(row.bytes_out),
+    traffic: { bytesIn: Number(row.bytes_in), bytesOut: Number(row.bytes_out) },
   };
 }
 
@@ -41,8 +44,8 @@ function values(row: SessionRow): Insertable<TransferSftpSessionTable> {
     address: row.address,
     started_at: row.startedAt.toISOString(),
     last_seen_at: row.lastSeenAt.toISOString(),
-    bytes_in: row.bytesIn,
-    bytes_out: row.bytesOut,
+    bytes_in: row.traffic.bytesIn,
+    bytes_out: row.traffic.bytesOut,
   };
 }
 
@@ -100,7 +103,7 @@ export function createSessionsRepo(db: Db) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
-    async setTraffic(sessionId: string, traffic: { bytesIn: number; bytesOut: number }): Promise<void> {
+    async setTraffic(sessionId: string, traffic: LiveSession['traffic']): Promise<void> {
       await k.updateTable('transfer_sftp_sessions').set({ bytes_in: traffic.bytesIn, bytes_out: traffic.bytesOut }).where('session_id', '=', sessionId).execute();
     },
     async removeNode(node: string): Promise<void> {

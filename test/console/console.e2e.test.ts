@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureWebBuilt } from '../../scripts/build-web.ts';
 import { connectSsh2, makeKey } from '../sftp/support.ts';
 import { startOidcIdp, type OidcIdp } from '../sso/support/oidc-idp.ts';
 import {
   chromiumSkip,
   eventually,
   goodUsers,
-  launchChromium,
   LOCAL_ADMIN,
   newPage,
+  openConsole,
   screenshot,
-  startConsoleHarness,
   upload,
   usersDeltaWithErrors,
   usersFullShrinking,
@@ -31,11 +29,7 @@ describe('console and Workforce pages in headless Chromium', { skip, timeout: 30
   const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
   before(async () => {
-    await ensureWebBuilt({ quiet: true });
-    h = await startConsoleHarness();
-    browser = await launchChromium();
-    admin = await newPage(browser);
-    admin.page.on('dialog', (dialog) => void dialog.accept());
+    ({ h, browser, admin } = await openConsole());
   });
 
   after(async () => {

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureWebBuilt } from '../../scripts/build-web.ts';
 import { connectSsh2 } from '../sftp/support.ts';
 import {
   chromiumSkip,
   eventually,
   goodUsers,
-  launchChromium,
-  newPage,
+  openConsole,
   screenshot,
   signInAsAdmin,
-  startConsoleHarness,
   upload,
   usersDeltaWithErrors,
   usersHeader,
@@ -53,11 +50,7 @@ describe('console: integration runs and Core data in headless Chromium', { skip,
   }
 
   before(async () => {
-    await ensureWebBuilt({ quiet: true });
-    h = await startConsoleHarness();
-    browser = await launchChromium();
-    admin = await newPage(browser);
-    admin.page.on('dialog', (dialog) => void dialog.accept());
+    ({ h, browser, admin } = await openConsole());
     for (const username of ['alpha', 'beta']) {
       const created = await h.api('POST', '/api/admin/sftp-accounts', { username, password: PASSWORD });
       assert.equal(created.status, 201, JSON.stringify(created.body));

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureWebBuilt } from '../../scripts/build-web.ts';
 import { connectSsh2 } from '../sftp/support.ts';
 import { startOidcIdp, type OidcIdp } from '../sso/support/oidc-idp.ts';
-import { chromiumSkip, eventually, launchChromium, newPage, screenshot, signInAsAdmin, startConsoleHarness, upload, type ConsoleHarness } from './support.ts';
+import { chromiumSkip, eventually, openConsole, screenshot, signInAsAdmin, upload, type ConsoleHarness } from './support.ts';
 
 const skip = chromiumSkip();
 if (skip) console.error(`console settings, sync and access e2e skipped: ${skip}`);
@@ -23,13 +22,9 @@ describe('console: Workforce settings, sync, sign-in providers and API clients i
     fetch(`${h.url}/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret, scope: 'core.user.read' }) }).then((r) => r.status);
 
   before(async () => {
-    await ensureWebBuilt({ quiet: true });
-    h = await startConsoleHarness();
+    ({ h, browser, admin } = await openConsole());
     idp = await startOidcIdp({ workgateUrl: h.url, providerName: 'corp' });
-    browser = await launchChromium();
-    admin = await newPage(browser);
     await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.url });
-    admin.page.on('dialog', (dialog) => void dialog.accept());
     assert.equal((await h.api('POST', '/api/admin/sftp-accounts', { username: 'hr', password: PASSWORD, folders: ['CCW'] })).status, 201);
     assert.equal((await h.api('PUT', '/api/ccw/settings', { 'segment-names': { '4': 'Site', '5': 'Building' } })).status, 200);
     const session = await connectSsh2({ port: h.sftpPort, username: 'hr', password: PASSWORD });

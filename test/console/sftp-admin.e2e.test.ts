@@ -4,9 +4,8 @@ import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import * as openpgp from 'openpgp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureWebBuilt } from '../../scripts/build-web.ts';
 import { connectSsh2, makeKey } from '../sftp/support.ts';
-import { chromiumSkip, eventually, launchChromium, newPage, screenshot, signInAsAdmin, startConsoleHarness, type ConsoleHarness } from './support.ts';
+import { chromiumSkip, eventually, openConsole, screenshot, signInAsAdmin, type ConsoleHarness } from './support.ts';
 
 const skip = chromiumSkip();
 if (skip) console.error(`console SFTP and PGP e2e skipped: ${skip}`);
@@ -33,11 +32,7 @@ describe('console: SFTP accounts, host keys, bans and PGP in headless Chromium',
   const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
   before(async () => {
-    await ensureWebBuilt({ quiet: true });
-    h = await startConsoleHarness({ WORKGATE_SFTP_BAN_THRESHOLD: String(BAN_THRESHOLD) });
-    browser = await launchChromium();
-    admin = await newPage(browser);
-    admin.page.on('dialog', (dialog) => void dialog.accept());
+    ({ h, browser, admin } = await openConsole({ WORKGATE_SFTP_BAN_THRESHOLD: String(BAN_THRESHOLD) }));
     const created = await h.api('POST', '/api/admin/sftp-accounts', { username: 'globex', password: PASSWORD, 'ssh-keys': [key.publicLine] });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     await signInAsAdmin(admin.page, h.url);

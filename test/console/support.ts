@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ensureWebBuilt } from '../../scripts/build-web.ts';
 import { sftpCall, type Ssh2Session } from '../sftp/support.ts';
 import { startWorkgate, type Workgate } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -78,6 +79,23 @@ export async function newPage(browser: Browser): Promise<{ context: BrowserConte
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   return { context, page };
+}
+
+export interface ConsoleUnderTest {
+  h: ConsoleHarness;
+  browser: Browser;
+  /** A page whose confirm dialogs are accepted (the console asks before removing or disabling). */
+  admin: { context: BrowserContext; page: Page };
+}
+
+/** What every console test file starts with: the built pages, a Workgate, Chromium and an admin's page. */
+export async function openConsole(env: Record<string, string> = {}): Promise<ConsoleUnderTest> {
+  await ensureWebBuilt({ quiet: true });
+  const h = await startConsoleHarness(env);
+  const browser = await launchChromium();
+  const admin = await newPage(browser);
+  admin.page.on('dialog', (dialog) => void dialog.accept());
+  return { h, browser, admin };
 }
 
 /** The break-glass admin signs in from the console's sign-in page and lands on the dashboard. */

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { ensureWebBuilt } from '../../scripts/build-web.ts';
 import { connectSsh2 } from '../sftp/support.ts';
-import { ADMIN_KEY, chromiumSkip, eventually, launchChromium, newPage, signInAsAdmin, startConsoleHarness, upload, usersDeltaWithErrors, type ConsoleHarness } from './support.ts';
+import { ADMIN_KEY, chromiumSkip, eventually, openConsole, signInAsAdmin, upload, usersDeltaWithErrors, type ConsoleHarness } from './support.ts';
 
 const skip = chromiumSkip();
 if (skip) console.error(`console usability e2e skipped: ${skip}`);
@@ -54,11 +53,7 @@ describe('console usability in headless Chromium: labels, keyboard, paging, prog
   }
 
   before(async () => {
-    await ensureWebBuilt({ quiet: true });
-    h = await startConsoleHarness();
-    browser = await launchChromium();
-    admin = await newPage(browser);
-    admin.page.on('dialog', (dialog) => void dialog.accept());
+    ({ h, browser, admin } = await openConsole());
     admin.page.on('requestfinished', (request: Request) => {
       if (!new URL(request.url()).pathname.startsWith('/api/')) return;
       void request.response().then((response) => requests.push({ method: request.method(), url: request.url(), body: request.postData(), status: response?.status() ?? 0 }));

@@ -7,6 +7,13 @@ export interface RunProgress {
   rows: number;
 }
 
+/** The elements of presentRun's answer, in order (the OpenAPI document lists them). */
+export const runElements = [
+  'id', 'file-name', 'folder', 'account', 'status', 'layout', 'mode', 'size', 'sha256', 'content-sha256', 'encrypted', 'result-text', 'result-file',
+  'rows', 'created', 'updated', 'unchanged', 'deactivated', 'errors', 'progress', 'rows-read', 'held', 'warnings', 'upload-errors', 'timings',
+  'attempts', 'last-error', 'reprocess-of', 'approved', 'created-by', 'created-at', 'started-at', 'finished-at', 'updated-at',
+] as const;
+
 /** A run as the platform's data_file_sources record, element by element. 'applied' is still 'loading' to a client. */
 export function presentRun(
   run: Run,

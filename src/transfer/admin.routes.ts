@@ -3,6 +3,7 @@ import { bool, integer, list, readBody, requiredText, type BodySpec, type Elemen
 import { actorOf } from '../http/api/resources/resource-routes.ts';
 import type { ApiObject } from '../http/api/render/values.ts';
 import { send } from '../http/api/respond.ts';
+import type { QueryDoc, RouteDoc } from '../http/api/route-docs.ts';
 import { requireScope } from '../http/auth/index.ts';
 import { QueryError, ValidationError } from '../shared/errors.ts';
 import { accountResource } from './account-input.ts';
@@ -52,8 +53,51 @@ const updateSpec: BodySpec = { resource: accountResource, elements: settingEleme
 const passwordSpec: BodySpec = { resource: accountResource, elements: { password: ['password', requiredText(4096)] }, readOnly: [] };
 const keySpec: BodySpec = { resource: accountResource, elements: { 'public-key': ['publicKey', requiredText(maxAuthorizedKeyLineLength)] }, readOnly: [] };
 
-const admin = { preHandler: requireScope('workgate.admin') };
+const adminScope = requireScope('workgate.admin');
+const admin = (doc: RouteDoc) => ({ preHandler: adminScope, config: { doc } });
 const base = '/api/admin/sftp-accounts';
+
+const audited = ['created-at', 'updated-at', 'created-by', 'updated-by'];
+const settings = ['auth-policy', 'folders', 'max-sessions', 'quota-bytes', 'allowed-networks', 'input-encoding', 'disabled'];
+const accountElements = ['id', 'username', 'has-password', 'ssh-keys', ...settings, 'last-login-at', 'last-login-address', ...audited];
+const account = { description: 'The account', elements: accountElements };
+const withPassword = { description: 'The account, and generated-password when Workgate generated one (shown once, never cached)', elements: [...accountElements, 'generated-password'] };
+const keyElements = ['type', 'bits', 'fingerprint', 'comment', 'created-at', 'removed-at'];
+const auditQuery: QueryDoc[] = [
+  { name: 'limit', description: `Events per page, newest first (1 to ${maxAuditLimit})`, schema: { type: 'integer', minimum: 1, maximum: maxAuditLimit } },
+  { name: 'before', description: "Page on: only events whose id is below this (the last page's smallest id)", schema: { type: 'integer', minimum: 1 } },
+];
+const auditEvents = { description: 'Audit events, newest first', many: true, elements: ['id', 'at', 'event', 'outcome', 'username', 'account-id', 'address', 'method', 'detail'] };
+
+/** What the OpenAPI document says of each route below. */
+const docs = {
+  list: { summary: 'SFTP accounts', response: { ...account, description: 'Every account', many: true } },
+  create: { summary: 'Create an SFTP account; without password or ssh-keys a password is generated and shown once', body: createSpec, response: { ...withPassword, status: 201 } },
+  show: { summary: 'An SFTP account', response: account },
+  update: { summary: "Change an account's settings (the username cannot change)", body: updateSpec, response: account },
+  disable: { summary: 'Disable an account: it can no longer sign in', response: account },
+  enable: { summary: 'Enable a disabled account', response: account },
+  resetPassword: { summary: 'Set a new password, or without one generate it (shown once)', body: passwordSpec, response: withPassword },
+  keys: {
+    summary: "An account's SSH public keys",
+    query: [{ name: 'include_removed', description: 'true: removed keys too', schema: { type: 'boolean' } }],
+    response: { description: 'The keys', many: true, elements: keyElements },
+  },
+  addKey: { summary: 'Add an SSH public key (one authorized_keys line)', body: keySpec, response: { status: 201, description: 'The key', elements: keyElements } },
+  removeKey: { summary: 'Remove an SSH key: it can no longer sign in (kept in the list as removed)', response: { status: 204, description: 'Removed' } },
+  accountAudit: { summary: "An account's SFTP audit trail: logins, refusals, file operations", query: auditQuery, response: auditEvents },
+  bans: { summary: 'Addresses banned after repeated failed logins', response: { description: 'Active bans', many: true, elements: ['address', 'reason', 'banned-at', 'until'] } },
+  liftBan: { summary: 'Lift a ban early', response: { status: 204, description: 'Lifted' } },
+  allAudit: {
+    summary: "Every account's SFTP audit events (the dashboard's failed logins)",
+    query: [
+      ...auditQuery,
+      { name: 'event', description: `Only this event: ${auditEventNames.join(', ')}`, schema: { type: 'string', enum: [...auditEventNames] } },
+      { name: 'since', description: 'Only events at or after this ISO 8601 time', schema: { type: 'string', format: 'date-time' } },
+    ],
+    response: auditEvents,
+  },
+} satisfies Record<string, RouteDoc>;
 
 function params(request: FastifyRequest): Record<string, string> {
   return request.params as Record<string, string>;
@@ -104,18 +148,18 @@ function sinceTime(request: FastifyRequest): Date | undefined {
 }
 
 function accountRoutes(app: FastifyInstance, transfer: Service): void {
-  app.get(base, admin, async (request, reply) => send(request, reply, 200, (await transfer.list()).map(presentAccount), 'sftp-accounts'));
+  app.get(base, admin(docs.list), async (request, reply) => send(request, reply, 200, (await transfer.list()).map(presentAccount), 'sftp-accounts'));
 
-  app.post(base, admin, async (request, reply) => {
+  app.post(base, admin(docs.create), async (request, reply) => {
     const result = await transfer.create(readBody(createSpec, request.body), actorOf(request));
     return sendWithPassword(request, reply, 201, result.account, result);
   });
 
-  app.get(`${base}/:username`, admin, async (request, reply) =>
+  app.get(`${base}/:username`, admin(docs.show), async (request, reply) =>
     send(request, reply, 200, presentAccount(await transfer.get(params(request).username ?? '')), accountResource),
   );
 
-  app.put(`${base}/:username`, admin, async (request, reply) => {
+  app.put(`${base}/:username`, admin(docs.update), async (request, reply) => {
     const username = params(request).username ?? '';
     refuseRename(request, username);
     const updated = await transfer.update(username, readBody(updateSpec, request.body), actorOf(request));
@@ -123,13 +167,13 @@ function accountRoutes(app: FastifyInstance, transfer: Service): void {
   });
 
   for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
-    app.post(`${base}/:username/${action}`, admin, async (request, reply) => {
+    app.post(`${base}/:username/${action}`, admin(docs[action]), async (request, reply) => {
       const updated = await transfer.setDisabled(params(request).username ?? '', disabled, actorOf(request));
       return send(request, reply, 200, presentAccount(updated), accountResource);
     });
   }
 
-  app.post(`${base}/:username/reset-password`, admin, async (request, reply) => {
+  app.post(`${base}/:username/reset-password`, admin(docs.resetPassword), async (request, reply) => {
     const username = params(request).username ?? '';
     const { password } = readBody<{ password?: string }>(passwordSpec, request.body ?? {});
     const result = await transfer.resetPassword(username, password, actorOf(request));
@@ -138,36 +182,39 @@ function accountRoutes(app: FastifyInstance, transfer: Service): void {
 }
 
 function keyRoutes(app: FastifyInstance, transfer: Service): void {
-  app.get(`${base}/:username/keys`, admin, async (request, reply) => {
+  app.get(`${base}/:username/keys`, admin(docs.keys), async (request, reply) => {
     const includeRemoved = query(request).include_removed;
     if (includeRemoved !== undefined && !/^(true|false)$/.test(includeRemoved)) throw new QueryError('include_removed', 'must be true or false');
     const keys = await transfer.listKeys(params(request).username ?? '', { includeRemoved: includeRemoved === 'true' });
     return send(request, reply, 200, keys.map(presentKey), 'ssh-keys');
   });
 
-  app.post(`${base}/:username/keys`, admin, async (request, reply) => {
+  app.post(`${base}/:username/keys`, admin(docs.addKey), async (request, reply) => {
     const { publicKey } = readBody<{ publicKey?: string }>(keySpec, request.body);
     if (publicKey === undefined) throw new ValidationError(accountResource, [{ field: 'public-key', message: "Public key can't be blank" }]);
     const key = await transfer.addKey(params(request).username ?? '', publicKey, actorOf(request));
     return send(request, reply, 201, presentKey(key), 'ssh-key');
   });
 
-  app.delete(`${base}/:username/keys/:fingerprint`, admin, async (request, reply) => {
+  app.delete(`${base}/:username/keys/:fingerprint`, admin(docs.removeKey), async (request, reply) => {
     await transfer.removeKey(params(request).username ?? '', params(request).fingerprint ?? '', actorOf(request));
     return reply.code(204).send();
   });
 }
 
 function defenceRoutes(app: FastifyInstance, transfer: Service): void {
-  app.get(`${base}/:username/audit-events`, admin, async (request, reply) => {
+  app.get(`${base}/:username/audit-events`, admin(docs.accountAudit), async (request, reply) => {
     const username = (await transfer.get(params(request).username ?? '')).username;
     const events = await transfer.auditEvents({ username, limit: positiveInteger(request, 'limit', maxAuditLimit), before: positiveInteger(request, 'before', Number.MAX_SAFE_INTEGER) });
     return send(request, reply, 200, events.map(presentAuditEvent), 'audit-events');
   });
 
   // Every account's events (the dashboard's failed logins), with the same paging and two filters.
-  app.get('/api/admin/sftp-audit-events', admin, async (request, reply) => {
-    const events = await transfer.auditEvents({
+  app.get(
+    '/api/admin/sftp-audit-events',
+    admin(docs.allAudit),
+    async (request, reply) => {
+      const events = await transfer.auditEvents({
       limit: positiveInteger(request, 'limit', maxAuditLimit),
       before: positiveInteger(request, 'before', Number.MAX_SAFE_INTEGER),
       event: eventName(request),
@@ -176,9 +223,9 @@ function defenceRoutes(app: FastifyInstance, transfer: Service): void {
     return send(request, reply, 200, events.map(presentAuditEvent), 'audit-events');
   });
 
-  app.get('/api/admin/sftp-bans', admin, async (request, reply) => send(request, reply, 200, (await transfer.listBans()).map(presentBan), 'sftp-bans'));
+  app.get('/api/admin/sftp-bans', admin(docs.bans), async (request, reply) => send(request, reply, 200, (await transfer.listBans()).map(presentBan), 'sftp-bans'));
 
-  app.delete('/api/admin/sftp-bans/:address', admin, async (request, reply) => {
+  app.delete('/api/admin/sftp-bans/:address', admin(docs.liftBan), async (request, reply) => {
     await transfer.liftBan(params(request).address ?? '', actorOf(request));
     return reply.code(204).send();
   });

@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AssociationSpec, FieldSpec, FieldType, QuerySchema } from '../../query/types.ts';
-import { operators } from '../../query/types.ts';
 import { scopes } from '../auth/index.ts';
 import type { CcwOperation } from './ccw/ccw.schemas.ts';
 import type { ResourceDefinition } from './resources/resource-routes.ts';
-
-type JsonSchema = Record<string, unknown>;
+import { listParameters, recordRoutes, routeDocPaths, shapingParameters, type JsonSchema, type RegisteredRoute } from './route-docs.ts';
 
 const typeSchemas: Record<FieldType, JsonSchema> = {
   integer: { type: ['integer', 'null'] },
@@ -38,32 +36,6 @@ function recordSchema(schema: QuerySchema): JsonSchema {
       ...Object.fromEntries(Object.entries(schema.associations).map(([name, spec]) => [name, associationSchema(spec)])),
     },
   };
-}
-
-function listParameters(schema: QuerySchema): JsonSchema[] {
-  const filters = Object.entries(schema.fields)
-    .filter(([, spec]) => spec.filterable !== false)
-    .map(([name, spec]) => ({
-      name,
-      in: 'query',
-      required: false,
-      schema: { type: 'string' },
-      description: `Filter on ${name} (${spec.type}); also ${name}[operator]=value with operator one of ${operators.filter((o) => o !== 'eq').join(', ')}. Dashes or underscores.`,
-    }));
-  const paging = [
-    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 50, default: 50 } },
-    { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
-    { name: 'order_by', in: 'query', schema: { type: 'string', enum: Object.keys(schema.fields) } },
-    { name: 'dir', in: 'query', schema: { type: 'string', enum: ['asc', 'desc'] } },
-  ];
-  return [...paging, ...shapingParameters(), ...filters];
-}
-
-function shapingParameters(): JsonSchema[] {
-  return [
-    { name: 'return_object', in: 'query', schema: { type: 'string', enum: ['limited', 'shallow', 'none'] } },
-    { name: 'fields', in: 'query', schema: { type: 'string' }, description: 'JSON list of elements, e.g. ["id","login",{"manager":["login"]}]' },
-  ];
 }
 
 const errorResponses = {
@@ -151,24 +123,36 @@ export interface DescribedRoutes {
   components: Record<string, JsonSchema>;
 }
 
-/** The OpenAPI 3.1 document, generated from the same definitions the routes are built from. */
-export function buildOpenApiDocument(resources: Array<ResourceDefinition<never>>, described: DescribedRoutes = { operations: [], components: {} }): JsonSchema {
+/** Paths merged method by method: a path may have operations from more than one source. */
+function mergePaths(sources: Array<Record<string, JsonSchema>>): Record<string, JsonSchema> {
+  const paths: Record<string, JsonSchema> = {};
+  for (const source of sources) for (const [path, operations] of Object.entries(source)) paths[path] = { ...paths[path], ...operations };
+  return paths;
+}
+
+const tokenPath = {
+  '/oauth2/token': {
+    post: {
+      summary: 'OAuth 2.0 client credentials: form fields grant_type, client_id, client_secret, scope',
+      requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
+      responses: { '200': { description: 'access_token, token_type, expires_in (86400), scope' }, '400': { description: 'RFC 6749 error' }, '401': { description: 'invalid_client' } },
+    },
+  },
+};
+
+/**
+ * The OpenAPI 3.1 document, generated from the same definitions the routes are built from: the Core
+ * resources, the Workforce operations, and the `config.doc` of every other /api route.
+ */
+export function buildOpenApiDocument(
+  resources: Array<ResourceDefinition<never>>,
+  described: DescribedRoutes = { operations: [], components: {} },
+  routes: readonly RegisteredRoute[] = [],
+): JsonSchema {
   return {
     openapi: '3.1.0',
     info: { title: 'Workgate Core-compatible API', version: '1' },
-    paths: Object.assign(
-      {
-        '/oauth2/token': {
-          post: {
-            summary: 'OAuth 2.0 client credentials: form fields grant_type, client_id, client_secret, scope',
-            requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
-            responses: { '200': { description: 'access_token, token_type, expires_in (86400), scope' }, '400': { description: 'RFC 6749 error' }, '401': { description: 'invalid_client' } },
-          },
-        },
-      },
-      ...resources.map(resourcePaths),
-      operationPaths(described.operations),
-    ),
+    paths: mergePaths([tokenPath, ...resources.map(resourcePaths), operationPaths(described.operations), routeDocPaths(routes, errorResponses)]),
     components: {
       schemas: { ...Object.fromEntries(resources.map((r) => [componentName(r.element), recordSchema(r.schema)])), ...described.components },
       securitySchemes: {
@@ -182,7 +166,28 @@ export function buildOpenApiDocument(resources: Array<ResourceDefinition<never>>
   };
 }
 
+const documents = new WeakMap<FastifyInstance, { build: () => JsonSchema; routes: readonly RegisteredRoute[] }>();
+
+/**
+ * GET /api/openapi.json. Call before the other /api routes are registered: it records them as they
+ * are, and builds the document once, at the first request, when all are known.
+ */
 export function registerOpenApi(app: FastifyInstance, resources: Array<ResourceDefinition<never>>, described?: DescribedRoutes): void {
-  const document = JSON.stringify(buildOpenApiDocument(resources, described));
-  app.get('/api/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(document));
+  const routes = recordRoutes(app);
+  const build = () => buildOpenApiDocument(resources, described, routes);
+  documents.set(app, { build, routes });
+  let document: string | undefined;
+  const doc = { summary: 'This document: every route of the API, with the scope it needs', public: true, response: { description: 'OpenAPI 3.1, JSON' } };
+  app.get('/api/openapi.json', { config: { doc } }, async (_request, reply) => {
+    document ??= JSON.stringify(build());
+    return reply.type('application/json; charset=utf-8').send(document);
+  });
+}
+
+/** Routes under /api that the document leaves out ("GET /api/x/{id}"): none, unless a route forgot its doc. */
+export function undocumentedRoutes(app: FastifyInstance): string[] {
+  const registered = documents.get(app);
+  if (!registered) return ['/api/openapi.json is not registered'];
+  const paths = registered.build().paths as Record<string, JsonSchema>;
+  return registered.routes.filter((r) => !paths[r.path]?.[r.method]).map((r) => `${r.method.toUpperCase()} ${r.path}`);
 }

@@ -107,14 +107,16 @@ export function createAuthHooks(options: AuthHookOptions): { authenticate: Reque
 }
 
 /** A preHandler for a route: the caller must hold `scope` (403 naming it otherwise). */
-export function requireScope(scope: Scope): RequestHook {
-  return async function requireScopeHook(request, reply) {
+/** The hook carries its scope (`hook.scope`) so the OpenAPI document names the scope the route enforces. */
+export function requireScope(scope: Scope): RequestHook & { scope: Scope } {
+  const hook: RequestHook = async function requireScopeHook(request, reply) {
     const principal = request.principal;
     if (!principal) throw unauthorized(reply, { kind: 'none' });
     if (principal.scopes.has(scope)) return;
     reply.header('WWW-Authenticate', `${challenge}, error="insufficient_scope", scope="${scope}"`);
     throw new AppError('forbidden', `missing scope ${scope}`);
   };
+  return Object.assign(hook, { scope });
 }
 
 async function registerAuth(app: FastifyInstance, options: AuthHookOptions): Promise<void> {

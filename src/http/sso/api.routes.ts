@@ -3,6 +3,7 @@ import { bool, readBody, requiredText, type BodySpec } from '../api/resources/bo
 import { actorOf } from '../api/resources/resource-routes.ts';
 import type { ApiObject } from '../api/render/values.ts';
 import { send } from '../api/respond.ts';
+import type { RouteDoc } from '../api/route-docs.ts';
 import { requireScope } from '../auth/index.ts';
 import { AppError, QueryError, ValidationError } from '../../shared/errors.ts';
 import type { SsoAuditEvent } from './audit.ts';
@@ -12,7 +13,10 @@ import type { SsoService } from './sso.service.ts';
 
 const resource = 'identity-provider';
 const base = '/api/admin/sso/providers';
-const admin = { preHandler: requireScope('workgate.admin') };
+const adminScope = requireScope('workgate.admin');
+const admin = (doc: RouteDoc) => ({ preHandler: adminScope, config: { doc } });
+const providerElements = 'name, kind, enabled, claim, fallback; OIDC: issuer, client-id, scopes, has-client-secret, redirect-uri; SAML: idp-entity-id, sso-url, metadata-url, idp-certificates, sp-entity-id, acs-url; created-at, updated-at';
+const provider = { description: `The provider (${providerElements}); the client secret is never shown` };
 
 const settingElements: BodySpec['elements'] = {
   claim: ['claim', requiredText(200)],
@@ -77,10 +81,10 @@ function pageArgument(request: FastifyRequest, name: string, max: number): numbe
 
 function registerProviderApi(app: FastifyInstance, sso: SsoService): void {
   const nameOf = (request: FastifyRequest) => (request.params as { name?: string }).name ?? '';
-  app.get(base, admin, async (request, reply) => send(request, reply, 200, (await sso.providers.list()).map((p) => presentProvider(sso, p)), 'identity-providers'));
-  app.get(`${base}/:name`, admin, async (request, reply) => send(request, reply, 200, presentProvider(sso, await sso.providers.get(nameOf(request))), resource));
+  app.get(base, admin({ summary: 'Identity providers people sign in through (OIDC, SAML)', response: { ...provider, description: 'Every provider', many: true } }), async (request, reply) => send(request, reply, 200, (await sso.providers.list()).map((p) => presentProvider(sso, p)), 'identity-providers'));
+  app.get(`${base}/:name`, admin({ summary: 'An identity provider', response: provider }), async (request, reply) => send(request, reply, 200, presentProvider(sso, await sso.providers.get(nameOf(request))), resource));
 
-  app.post(base, admin, async (request, reply) => {
+  app.post(base, admin({ summary: 'Add an identity provider: kind oidc (issuer, client-id, client-secret) or saml (metadata-xml or metadata-url, or idp-entity-id, sso-url, certificate)', body: createSpec, response: { ...provider, status: 201 } }), async (request, reply) => {
     const input = readBody<Record<string, string | undefined>>(createSpec, request.body);
     let created: ProviderInfo;
     if (input.kind === 'oidc') created = await sso.providers.addOidc(input as unknown as OidcProviderInput, actorOf(request));
@@ -89,30 +93,43 @@ function registerProviderApi(app: FastifyInstance, sso: SsoService): void {
     return send(request, reply, 201, presentProvider(sso, created), resource);
   });
 
-  app.put(`${base}/:name`, admin, async (request, reply) => {
+  app.put(`${base}/:name`, admin({ summary: "Change a provider's settings, or enable or disable it", body: updateSpec, response: provider }), async (request, reply) => {
     const changes = readBody<ProviderChanges>(updateSpec, request.body);
     return send(request, reply, 200, presentProvider(sso, await sso.providers.update(nameOf(request), changes, actorOf(request))), resource);
   });
 
-  app.delete(`${base}/:name`, admin, async (request, reply) => {
+  app.delete(`${base}/:name`, admin({ summary: 'Remove an identity provider', response: { status: 204, description: 'Removed' } }), async (request, reply) => {
     await sso.providers.remove(nameOf(request), actorOf(request));
     return reply.code(204).send();
   });
 }
 
+const meDoc: RouteDoc = {
+  summary: 'Who is calling: for a signed-in person their login, roles, what they may reach and why not, the CSRF token; for a program its kind, name and scopes',
+  response: { description: 'The caller', elements: ['kind', 'login', 'name', 'email', 'roles', 'reach', 'missing', 'scopes', 'provider', 'csrf-token', 'expires-at'] },
+};
+const auditDoc: RouteDoc = {
+  summary: 'Sign-in audit events, newest first',
+  query: [
+    { name: 'limit', description: 'Events per page (1 to 1000)', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+    { name: 'before', description: "Page on: only events whose id is below this", schema: { type: 'integer', minimum: 1 } },
+  ],
+  response: { description: 'Events', many: true, elements: ['id', 'at', 'event', 'outcome', 'provider', 'subject', 'login', 'address', 'reason', 'message'] },
+};
+
 /** For the authenticated /api scope: GET /api/me (anyone signed in), the providers and the sign-in audit (workgate.admin). */
 export function registerSsoApi(app: FastifyInstance, sso: SsoService): void {
-  app.get('/api/me', async (request, reply) => {
+  app.get('/api/me', { config: { doc: meDoc } }, async (request, reply) => {
     if (!request.principal) throw new AppError('unauthorized', 'authentication required');
     reply.header('Cache-Control', 'no-store');
     return send(request, reply, 200, presentMe(request), 'me');
   });
   registerProviderApi(app, sso);
-  app.get('/api/admin/sso/audit-events', admin, async (request, reply) => {
+  app.get('/api/admin/sso/audit-events', admin(auditDoc), async (request, reply) => {
     const events = await sso.audit.list({ limit: pageArgument(request, 'limit', 1000), before: pageArgument(request, 'before', Number.MAX_SAFE_INTEGER) });
     return send(request, reply, 200, events.map(presentEvent), 'audit-events');
   });
-  app.get('/api/admin/sso/local-admins', admin, async (request, reply) => {
+  app.get('/api/admin/sso/local-admins', admin({ summary: 'Local administrators (who sign in to the console without an identity provider)', response: { description: 'Local admins', many: true, elements: ['login', 'disabled', 'last-login-at', 'created-at'] } }), async (request, reply) => {
     const admins = await sso.localAdmins.list();
     return send(request, reply, 200, admins.map((a) => ({ login: a.login, disabled: a.disabled, 'last-login-at': a.lastLoginAt, 'created-at': a.createdAt })), 'local-admins');
   });

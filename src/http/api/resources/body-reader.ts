@@ -8,6 +8,19 @@ import { AppError, ValidationError, type FieldProblem } from '../../../shared/er
  */
 export type ElementReader = (value: unknown, element: string) => unknown;
 
+const readerSchemas = new WeakMap<ElementReader, Record<string, unknown>>();
+
+/** Marks a reader with the JSON Schema of what it accepts, for the OpenAPI document. */
+export function described<R extends ElementReader>(reader: R, schema: Record<string, unknown>): R {
+  readerSchemas.set(reader, schema);
+  return reader;
+}
+
+/** What an element accepts, as far as its reader says (any value when it says nothing). */
+export function elementSchema(reader: ElementReader): Record<string, unknown> {
+  return readerSchemas.get(reader) ?? {};
+}
+
 export class ElementProblem extends Error {}
 
 export interface BodySpec {
@@ -56,32 +69,40 @@ const fail = (element: string, what: string): never => {
   throw new ElementProblem(`${element} ${what}`);
 };
 
-export const text =
-  (max = 10_000): ElementReader =>
+export const text = (max = 10_000): ElementReader =>
+  described(
+    (value, element) => {
+      if (value === null) return null;
+      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      if (typeof value !== 'string') return fail(element, 'must be text');
+      if (value.length > max) return fail(element, `is too long (maximum is ${max} characters)`);
+      return value;
+    },
+    { type: ['string', 'null'], maxLength: max },
+  );
+
+export const requiredText = (max = 10_000): ElementReader => {
+  const optional = text(max);
+  return described((value, element) => (value === null ? fail(element, "can't be null") : optional(value, element)), { type: 'string', maxLength: max });
+};
+
+export const bool: ElementReader = described(
   (value, element) => {
-    if (value === null) return null;
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    if (typeof value !== 'string') return fail(element, 'must be text');
-    if (value.length > max) return fail(element, `is too long (maximum is ${max} characters)`);
-    return value;
-  };
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+    return fail(element, 'must be true or false');
+  },
+  { type: 'boolean' },
+);
 
-export const requiredText =
-  (max = 10_000): ElementReader =>
-  (value, element) =>
-    value === null ? fail(element, "can't be null") : text(max)(value, element);
-
-export const bool: ElementReader = (value, element) => {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
-  return fail(element, 'must be true or false');
-};
-
-export const integer: ElementReader = (value, element) => {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && /^\d{1,15}$/.test(value.trim())) return Number(value.trim());
-  return fail(element, 'must be an integer');
-};
+export const integer: ElementReader = described(
+  (value, element) => {
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+    if (typeof value === 'string' && /^\d{1,15}$/.test(value.trim())) return Number(value.trim());
+    return fail(element, 'must be an integer');
+  },
+  { type: 'integer' },
+);
 
 /** An association object naming its record by one of the given keys, e.g. {"login": "jdoe"}. */
 export function reference(keys: Array<[element: string, property: string, reader: ElementReader]>, nullable = true): ElementReader {
@@ -100,12 +121,13 @@ export function reference(keys: Array<[element: string, property: string, reader
 }
 
 export function list(item: ElementReader, max = 100): ElementReader {
-  return (value, element) => {
+  const reader: ElementReader = (value, element) => {
     if (value === null) return [];
     if (!Array.isArray(value)) return fail(element, 'must be a list');
     if (value.length > max) return fail(element, `has more than ${max} entries`);
     return value.map((v, i) => item(v, `${element}[${i}]`));
   };
+  return described(reader, { type: ['array', 'null'], items: elementSchema(item), maxItems: max });
 }
 
 /** A currency object {"code": "USD"} (or the bare code), as the code. */

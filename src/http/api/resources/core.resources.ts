@@ -22,6 +22,7 @@ import {
 } from './core.presenters.ts';
 import { actorOf, parseId, registerResource, shape, type ResourceDefinition } from './resource-routes.ts';
 import { send } from '../respond.ts';
+import type { RouteDoc } from '../route-docs.ts';
 
 const userKey = reference([
   ['login', 'login', text(255)],
@@ -247,7 +248,13 @@ export function coreResources(core: CoreService): Array<ResourceDefinition<never
 
 export function registerCoreApi(app: FastifyInstance, core: CoreService, definitions = coreResources(core)): void {
   for (const def of definitions) registerResource(app, def);
-  app.post('/api/account_types/:id/copy', { preHandler: requireScope('core.accounting.write') }, async (request, reply) => {
+  const copyDoc: RouteDoc = {
+    summary: 'Copy a chart of accounts (an account type: currency, segments and their lookups) under a new name, or "Copy of <name>" ("Copy 2 of <name>"... when taken)',
+    body: { type: 'object', properties: { name: { type: 'string' } } },
+    response: { status: 201, description: 'The new account type, shaped as return_object and fields ask' },
+    query: [{ name: 'return_object', description: 'limited, shallow or none', schema: { type: 'string', enum: ['limited', 'shallow', 'none'] } }],
+  };
+  app.post('/api/account_types/:id/copy', { preHandler: requireScope('core.accounting.write'), config: { doc: copyDoc } }, async (request, reply) => {
     const id = parseId((request.params as { id: string }).id, 'account-type');
     const body = (request.body ?? {}) as Record<string, unknown>;
     const name = typeof body.name === 'string' ? body.name : undefined;

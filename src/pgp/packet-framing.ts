@@ -1,72 +1,105 @@
-/**
- * Writes one OpenPGP packet of unknown length as a stream (RFC 4880 4.2.2): a new-format header, then the body
- * in partial-length parts of `partBytes` (a power of two, at least 512, as the first part must be), and a last
- * part with a definite length. A body shorter than one part becomes a packet with a definite length.
- */
-export class PartialLengthPacket {
-  readonly #tag: number;
-  readonly #partBytes: number;
-  readonly #partCode: number;
-  #part: Buffer;
-  /** Header bytes at the start of #part: the packet tag (first part only) and the partial length. */
-  #headerBytes: number;
-  #filled = 0;
-  #started = false;
+/** Writing OpenPGP packet framing (RFC 4880 4.2.2): new-format lengths, partial and definite. */
 
-  constructor(tag: number, partBytes: number) {
-    const power = Math.log2(partBytes);
-    if (!Number.isInteger(power) || power < 9 || power > 30) throw new Error(`PartialLengthPacket: the part size must be a power of two from 512 to 2^30 (got ${partBytes})`);
-    this.#tag = tag;
-    this.#partBytes = partBytes;
-    this.#partCode = 0xe0 + power;
-    this.#headerBytes = 2;
-    this.#part = this.#newPart();
-  }
-
-  /** Appends body bytes; returns the parts they completed (each ready to write). */
-  push(bytes: Uint8Array): Buffer[] {
-    const done: Buffer[] = [];
-    let at = 0;
-    while (at < bytes.length) {
-      const room = this.#partBytes - this.#filled;
-      const take = Math.min(room, bytes.length - at);
-      this.#part.set(bytes.subarray(at, at + take), this.#headerBytes + this.#filled);
-      this.#filled += take;
-      at += take;
-      if (this.#filled === this.#partBytes) done.push(this.#completePart());
-    }
-    return done;
-  }
-
-  /** The rest of the packet: the last part with its definite length (the whole packet if no part was written). */
-  end(): Buffer {
-    const length = encodeLength(this.#filled);
-    const head = this.#started ? length : Buffer.concat([Buffer.from([0xc0 | this.#tag]), length]);
-    return Buffer.concat([head, this.#part.subarray(this.#headerBytes, this.#headerBytes + this.#filled)]);
-  }
-
-  #completePart(): Buffer {
-    const part = this.#part;
-    part[this.#headerBytes - 1] = this.#partCode;
-    if (!this.#started) part[0] = 0xc0 | this.#tag;
-    this.#started = true;
-    this.#headerBytes = 1;
-    this.#filled = 0;
-    this.#part = this.#newPart();
-    return part;
-  }
-
-  #newPart(): Buffer {
-    return Buffer.allocUnsafe(this.#headerBytes + this.#partBytes);
-  }
+/** The one-octet partial body length of parts of `partBytes` (a power of two from 512 to 2^30: the first part must be at least 512). */
+export function partialLengthCode(partBytes: number): number {
+  const power = Math.log2(partBytes);
+  if (!Number.isInteger(power) || power < 9 || power > 30) throw new Error(`a partial length part must be a power of two from 512 to 2^30 bytes (got ${partBytes})`);
+  return 0xe0 + power;
 }
 
 /** A new-format definite body length: one, two or five octets. */
 export function encodeLength(length: number): Buffer {
-  if (length < 192) return Buffer.from([length]);
-  if (length < 8384) return Buffer.from([((length - 192) >> 8) + 192, (length - 192) & 0xff]);
+  if (length < 192) return Buffer.of(length);
+  if (length < 8384) return Buffer.of(((length - 192) >> 8) + 192, (length - 192) & 0xff);
   const five = Buffer.alloc(5);
   five[0] = 0xff;
   five.writeUInt32BE(length, 1);
   return five;
+}
+
+/** Where a packet's bytes go as they are made; `out` collects what is ready to write. */
+export interface PacketSink {
+  write(bytes: Uint8Array, out: Uint8Array[]): void;
+}
+
+const literalDataTag = 11;
+
+/** A literal data packet's fields before the data (RFC 4880 5.9): binary format, file name, date. */
+export function literalDataFields(filename: string, date: Date): Buffer | undefined {
+  const name = Buffer.from(filename, 'utf8');
+  if (name.length > 255) return undefined;
+  const fields = Buffer.alloc(6 + name.length);
+  fields[0] = 0x62; // 'b'
+  fields[1] = name.length;
+  name.copy(fields, 2);
+  fields.writeUInt32BE(Math.floor(date.getTime() / 1000) >>> 0, 2 + name.length);
+  return fields;
+}
+
+/**
+ * Writes one literal data packet of unknown length into `sink`: parts of `partBytes` with partial lengths, and a
+ * last part with a definite length. A part's length comes before it, and is partial only if more data follows,
+ * so up to one part of the caller's chunks is held back (as views, not copied) until the next byte arrives.
+ */
+export class LiteralDataWriter {
+  readonly #sink: PacketSink;
+  readonly #partBytes: number;
+  readonly #partCode: number;
+  #fields: Buffer | undefined;
+  readonly #held: Uint8Array[] = [];
+  #heldBytes = 0;
+
+  constructor(sink: PacketSink, fields: Buffer, partBytes: number) {
+    if (fields.length >= partBytes) throw new Error('LiteralDataWriter: the fields must fit in the first part');
+    this.#sink = sink;
+    this.#partBytes = partBytes;
+    this.#partCode = partialLengthCode(partBytes);
+    this.#fields = fields;
+  }
+
+  write(chunk: Uint8Array, out: Uint8Array[]): void {
+    if (chunk.length === 0) return;
+    this.#held.push(chunk);
+    this.#heldBytes += chunk.length;
+    for (let data = this.#dataRoom(); this.#heldBytes > data; data = this.#dataRoom()) {
+      this.#writeHeader(Buffer.of(this.#partCode), out);
+      this.#writeHeld(data, out);
+    }
+  }
+
+  end(out: Uint8Array[]): void {
+    this.#writeHeader(encodeLength((this.#fields?.length ?? 0) + this.#heldBytes), out);
+    this.#writeHeld(this.#heldBytes, out);
+  }
+
+  /** Data bytes in the next part: the first also holds the fields. */
+  #dataRoom(): number {
+    return this.#partBytes - (this.#fields?.length ?? 0);
+  }
+
+  #writeHeader(length: Buffer, out: Uint8Array[]): void {
+    const fields = this.#fields;
+    if (fields) {
+      this.#sink.write(Buffer.concat([Buffer.of(0xc0 | literalDataTag), length, fields]), out);
+      this.#fields = undefined;
+    } else {
+      this.#sink.write(length, out);
+    }
+  }
+
+  #writeHeld(bytes: number, out: Uint8Array[]): void {
+    for (let left = bytes; left > 0; ) {
+      const first = this.#held[0] as Uint8Array;
+      if (first.length > left) {
+        this.#sink.write(first.subarray(0, left), out);
+        this.#held[0] = first.subarray(left);
+        this.#heldBytes -= left;
+        return;
+      }
+      this.#sink.write(first, out);
+      this.#held.shift();
+      this.#heldBytes -= first.length;
+      left -= first.length;
+    }
+  }
 }

@@ -92,13 +92,16 @@ describe('SEIPDv1 with native AES (what GnuPG 2.2 writes and reads)', () => {
     }
   });
 
-  it('encrypts messages openpgp reads, at every length around the 16 KiB parts', async () => {
-    for (const length of [0, 1, 16_384 - 40, 16_384 - 39, 16_384, 65_536, 3 * 65_536 + 5]) {
-      const data = crypto.randomBytes(length);
-      const encrypted = await collect(encryptStream(piecesOf(data, 10_000), { recipientKey: workgate.toPublic() }));
-      const message = await openpgp.readMessage({ binaryMessage: encrypted });
-      const result = await openpgp.decrypt({ message, decryptionKeys: workgate, format: 'binary' });
-      assert.ok(Buffer.from(result.data).equals(data), `length ${length}`);
+  it('encrypts messages openpgp reads, signed and unsigned, at every length around the 64 KiB parts', async () => {
+    for (const signed of [false, true]) {
+      for (const length of [0, 1, 65_536 - 40, 65_536 - 25, 65_536 - 6, 65_536, 65_537, 3 * 65_536 + 5]) {
+        const data = crypto.randomBytes(length);
+        const options = { recipientKey: workgate.toPublic(), ...(signed ? { signingKey: workgate } : {}) };
+        const encrypted = await collect(encryptStream(piecesOf(data, 10_000), options));
+        const message = await openpgp.readMessage({ binaryMessage: encrypted });
+        const result = await openpgp.decrypt({ message, decryptionKeys: workgate, verificationKeys: workgate.toPublic(), expectSigned: signed, format: 'binary' });
+        assert.ok(Buffer.from(result.data).equals(data), `length ${length}, ${signed ? 'signed' : 'unsigned'}`);
+      }
     }
   });
 

@@ -80,15 +80,15 @@ export interface OpenedContents {
  * The contents of a SEIPDv1 packet (`packets`, decrypted): literal data alone (unsigned, uncompressed: what most
  * customers send) is read here; signed or compressed contents by openpgp, which verifies the signatures.
  */
-export async function openContents(packets: AsyncIterable<Uint8Array>, verificationKeys: openpgp.PublicKey[], pieceBytes: number, settings: { date: Date; config: openpgp.PartialConfig }): Promise<OpenedContents> {
+export async function openContents(packets: AsyncIterable<Uint8Array>, verificationKeys: openpgp.PublicKey[], pieces: { literal: number; openpgp: number }, settings: { date: Date; config: openpgp.PartialConfig }): Promise<OpenedContents> {
   const inner = new ChunkReader(packets);
   const head = await inner.peek(6);
   const first = head.length > 0 && (head[0] as number) & 0x80 ? parsePacketHeader(head, 0) : undefined;
   if (first?.tag === tags.literalData) {
     inner.skip(first.headerBytes);
-    return { data: literalData(inner, first.length, pieceBytes), signatures: [] };
+    return { data: literalData(inner, first.length, pieces.literal), signatures: [] };
   }
-  const message = await openpgp.readMessage({ binaryMessage: webStreamOf(inner.rest(pieceBytes)), config: settings.config });
+  const message = await openpgp.readMessage({ binaryMessage: webStreamOf(inner.rest(pieces.openpgp)), config: settings.config });
   const unexpected = message.packets.find((packet) => !innerPacketTags.has((packet.constructor as { tag?: number }).tag ?? -1));
   if (unexpected) throw new Error('Packet not allowed in this context: an encrypted message may only hold literal data, compression and signatures');
   const result = await openpgp.verify({ message, verificationKeys, format: 'binary', ...settings });

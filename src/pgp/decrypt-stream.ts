@@ -107,9 +107,10 @@ async function classicSessionKey(message: openpgp.Message<ReadableStream<Uint8Ar
 }
 
 /** Native AES-CFB and SHA-1 over the ciphertext (seipd-v1-decrypt.ts), then the packets inside (classic-decrypt.ts). */
-async function openSeipdV1(ciphertext: AsyncIterable<Uint8Array>, sessionKey: { algorithm: string; data: Uint8Array }, verificationKeys: openpgp.PublicKey[], options: DecryptStreamOptions): Promise<OpenedMessage> {
+async function openSeipdV1(ciphertext: AsyncIterable<Uint8Array>, sessionKey: { algorithm: string; data: Uint8Array }, verificationKeys: openpgp.PublicKey[], options: DecryptStreamOptions, literalPieceBytes: number): Promise<OpenedMessage> {
   const { packets, verified } = decryptSeipdV1(ciphertext, sessionKey.algorithm, sessionKey.data);
-  const contents = await openContents(packets, verificationKeys, options.pieceBytes ?? defaultPieceBytes.decrypt, settingsOf(options));
+  const pieces = { literal: literalPieceBytes, openpgp: options.pieceBytes ?? defaultPieceBytes.decrypt };
+  const contents = await openContents(packets, verificationKeys, pieces, settingsOf(options));
   return { ...contents, verified };
 }
 
@@ -125,8 +126,9 @@ async function openClassicMessage(source: ByteSource, options: DecryptStreamOpti
   const sessionKey = await classicSessionKey(message, choice.keys, settingsOf(options));
   if (!sessionKey) return undefined;
   source.skip(head.bodyStart);
-  const ciphertext = encryptedBody(new ChunkReader(source.chunks()), head.bodyLength, options.pieceBytes ?? defaultPieceBytes.decrypt);
-  return { choice, ...(await openSeipdV1(ciphertext, sessionKey, verificationKeys, options)) };
+  const pieceBytes = options.pieceBytes ?? defaultPieceBytes.classicDecrypt;
+  const ciphertext = encryptedBody(new ChunkReader(source.chunks()), head.bodyLength, pieceBytes);
+  return { choice, ...(await openSeipdV1(ciphertext, sessionKey, verificationKeys, options, pieceBytes)) };
 }
 
 function parseClassicHeadOf(bytes: Uint8Array) {
@@ -147,7 +149,7 @@ async function openWithOpenpgp(source: ByteSource, format: MessageFormat, option
   const settings = settingsOf(options);
   const ciphertext = classicCiphertext(message);
   const sessionKey = ciphertext && (await classicSessionKey(message, choice.keys, settings));
-  if (ciphertext && sessionKey) return { choice, ...(await openSeipdV1(ciphertext, sessionKey, verificationKeys, options)) };
+  if (ciphertext && sessionKey) return { choice, ...(await openSeipdV1(ciphertext, sessionKey, verificationKeys, options, options.pieceBytes ?? defaultPieceBytes.decrypt)) };
   const result = await openpgp.decrypt({ message, decryptionKeys: choice.keys, verificationKeys, format: 'binary', ...settings });
   return { choice, data: result.data, signatures: result.signatures, verified: Promise.resolve() };
 }

@@ -72,6 +72,18 @@ describe('SEIPDv1 with native AES (what GnuPG 2.2 writes and reads)', () => {
     }
   });
 
+  it('decrypts messages around the native path\'s 256 KiB pieces, read whole and in pieces of 100,000 bytes', async () => {
+    for (const length of [262_144 - 40, 262_144 - 22, 262_144, 262_144 + 23, 600_001]) {
+      const data = crypto.randomBytes(length);
+      const message = await openpgpMessage(data);
+      for (const size of [message.length, 100_000]) {
+        const { data: out, outcome } = await decrypted(piecesOf(message, size));
+        assert.ok(out.equals(data), `length ${length}, read in pieces of ${size}`);
+        assert.equal(outcome.plaintextBytes, length);
+      }
+    }
+  });
+
   it('decrypts AES-128, AES-192 and AES-256 session keys', async () => {
     const data = crypto.randomBytes(50_000);
     for (const algorithm of [openpgp.enums.symmetric.aes128, openpgp.enums.symmetric.aes192, openpgp.enums.symmetric.aes256]) {

@@ -20,9 +20,8 @@ export const youngCollectionBytes = 4 * 1024 * 1024;
  * Bounds the garbage of a stream that makes few JavaScript objects per byte: the native SEIPDv1 paths, whose
  * every encrypted part (or decrypted piece) is a fresh Buffer from OpenSSL, dead as soon as it is written. V8
  * frees such Buffers at a young-generation collection, but those are started by JavaScript allocations, which
- * these paths make few of, so dead Buffers piled up
- * until V8's 64 MB external-memory step started a full collection: 1 GiB peaked at 173 MiB and took 4.6 CPU-s,
- * 100 MiB made 15,000 more page faults. A young collection every 4 MiB frees them while the allocator can still
+ * these paths make few of, so dead Buffers piled up until V8's 64 MB external-memory step started a full
+ * collection: encrypting 1 GiB peaked at 173 MiB and took 4.6 CPU-s, 100 MiB made 15,000 more page faults. A young collection every 4 MiB frees them while the allocator can still
  * reuse their memory: 1 GiB peaks at 114-118 MiB with 2.3-2.4 CPU-s. Decrypting 1 GiB from gpg, likewise: 112-114
  * MiB instead of 138-141, in the same time or less.
  */

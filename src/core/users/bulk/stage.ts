@@ -27,6 +27,8 @@ export const stageUserColumns: readonly BulkColumn[] = [
   { name: 'approval_limit_currency', pgType: 'text' },
   { name: 'has_roles', pgType: 'boolean' },
   { name: 'has_error', pgType: 'boolean' },
+  /** PostgreSQL: the row's role ids, sorted and distinct, comma-separated (see roleSetOf); null on SQLite. */
+  { name: 'role_ids', pgType: 'text' },
 ];
 
 export const stageProblemColumns: readonly BulkColumn[] = [
@@ -98,6 +100,15 @@ export async function dropStageTables(db: Db, trx: Kysely<Database>): Promise<vo
   for (const table of ['stage_users', 'stage_problems', 'stage_user_roles', 'stage_deactivated']) {
     await sql`drop table if exists temp.${sql.raw(table)}`.execute(trx);
   }
+}
+
+/**
+ * A row's role set as one value, the ids sorted and distinct ('3,7,12'), compared on PostgreSQL with the
+ * same text aggregated from the user's links: one lookup per row instead of two anti-joins of every
+ * staged link against every existing one (6.6 of the 12.8 s the outcome update took at a million rows).
+ */
+export function roleSetOf(roleIds: readonly number[]): string {
+  return [...new Set(roleIds)].sort((a, b) => a - b).join(',');
 }
 
 /** Marks the rows that have problems so every later step can skip them. */

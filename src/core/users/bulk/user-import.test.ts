@@ -168,6 +168,32 @@ for (const dialect of dialects()) {
       }
     });
 
+
+    it('compares role sets as sets: another order or a repeated name is no change, one role fewer or a first role is', async () => {
+      const t = await dialect.create();
+      try {
+        const both = [{ name: 'Buyer' }, { name: 'User' }];
+        await runImport(t, [row(2, 'fay', { roles: both }), row(3, 'gus', { roles: both }), row(4, 'hal', { roles: both }), row(5, 'ivy', {})]);
+        const { outcomes } = await runImport(t, [
+          row(2, 'fay', { roles: [{ name: 'User' }, { name: 'Buyer' }] }),
+          row(3, 'gus', { roles: [{ name: 'buyer' }, { name: 'User' }, { name: 'BUYER' }] }),
+          row(4, 'hal', { roles: [{ name: 'User' }] }),
+          row(5, 'ivy', { roles: [{ name: 'Buyer' }] }),
+        ]);
+        assert.deepEqual(outcomes.map((o) => [o.key, o.outcome]), [['fay', 'unchanged'], ['gus', 'unchanged'], ['hal', 'updated'], ['ivy', 'updated']]);
+        const roles = await t.db.kysely
+          .selectFrom('core_user_roles as ur')
+          .innerJoin('core_roles as r', 'r.id', 'ur.role_id')
+          .innerJoin('core_users as u', 'u.id', 'ur.user_id')
+          .select(['u.login', 'r.name'])
+          .orderBy('u.login')
+          .orderBy('r.name')
+          .execute();
+        assert.deepEqual(roles.map((r) => `${r.login}:${r.name}`), ['fay:Buyer', 'fay:User', 'gus:Buyer', 'gus:User', 'hal:User', 'ivy:Buyer']);
+      } finally {
+        await t.drop();
+      }
+    });
     it('fails the rows whose manager is on a loop too, and applies the rest without a half-written link', async () => {
       const t = await dialect.create();
       try {

@@ -31,6 +31,7 @@ import {
   flagRowsWithProblems,
   indexStageTables,
   refreshStageStatistics,
+  roleSetOf,
   stageProblemColumns,
   stageRoleColumns,
   stageUserColumns,
@@ -92,6 +93,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   const { db } = deps;
   await createStageTables(db, trx);
   const roles = await roleIndex(trx);
+  const comparesRoleSets = db.adapter.name === 'postgres';
   let staged = 0;
 
   async function add(rows: readonly UserImportRow[]): Promise<void> {
@@ -109,7 +111,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       const all = [...row.problems, ...problemsOf(found)];
       for (const p of all) problems.push([row.line, p.field, p.message]);
       for (const roleId of roleIds) roleLinks.push([row.line, roleId]);
-      users.push(stageRow(row, options, roleIds.length > 0, all.length > 0));
+      users.push(stageRow(row, options, roleIds, all.length > 0, comparesRoleSets));
     }
     await db.bulkInsert(trx, 'stage_users', stageUserColumns, users);
     await db.bulkInsert(trx, 'stage_user_roles', stageRoleColumns, roleLinks);
@@ -257,7 +259,7 @@ function resolveRoleNames(keys: NonNullable<UserInput['roles']>, roles: Map<stri
   return ids;
 }
 
-function stageRow(row: UserImportRow, options: UserImportOptions, hasRoles: boolean, hasError: boolean): unknown[] {
+function stageRow(row: UserImportRow, options: UserImportOptions, roleIds: readonly number[], hasError: boolean, withRoleSet: boolean): unknown[] {
   const i = row.input;
   const manager = i.manager && 'login' in i.manager ? i.manager.login : null;
   return [
@@ -280,7 +282,8 @@ function stageRow(row: UserImportRow, options: UserImportOptions, hasRoles: bool
     i.authenticationMethod ?? null,
     i.approvalLimit?.amount ?? null,
     i.approvalLimit?.currency ?? null,
-    hasRoles,
+    roleIds.length > 0,
     hasError,
+    withRoleSet && roleIds.length > 0 ? roleSetOf(roleIds) : null,
   ];
 }

@@ -10,7 +10,13 @@ import { openSource } from './read-source.ts';
 import { resultLines, resultText, type StoredError } from './result-file.ts';
 import type { Run, RunsRepo } from './runs.repo.ts';
 
-const BATCH_ROWS = 5_000;
+/**
+ * Rows handed to the layout at a time. Each batch stays alive while it is staged (a round trip to the
+ * database), so V8 promotes it to the old generation; with 5,000 a million-row file left up to 450 MB of
+ * such garbage before a full collection (peak RSS 572 to 950 MB on PostgreSQL), with 2,000 it peaked at
+ * 452 to 475 MB.
+ */
+const BATCH_ROWS = 2_000;
 
 export interface PipelineDeps {
   db: Db;

@@ -114,8 +114,40 @@ function wrapDrivers(): void {
   }
 }
 
+/**
+ * Diagnostics by environment (not part of the measured figures' definition):
+ * WORKGATE_BENCH_MEMTRACE=ms samples process.memoryUsage() at that interval and prints each new peak of RSS;
+ * WORKGATE_BENCH_AUTO_EXPLAIN_MS=ms has PostgreSQL log the plan (with actual times) of every statement of
+ * the bench database slower than that (auto_explain; the server log shows them).
+ */
+async function diagnostics(task: Task): Promise<void> {
+  const every = Number(process.env.WORKGATE_BENCH_MEMTRACE ?? 0);
+  if (every > 0) {
+    const started = performance.now();
+    let peak = 0;
+    setInterval(() => {
+      const m = process.memoryUsage();
+      if (m.rss < peak + 5 * 1048576) return;
+      peak = m.rss;
+      const mb = (n: number) => Math.round(n / 1048576);
+      process.stderr.write(`mem t=${((performance.now() - started) / 1000).toFixed(1)} rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`);
+    }, every).unref();
+  }
+  const explainMs = Number(process.env.WORKGATE_BENCH_AUTO_EXPLAIN_MS ?? 0);
+  if (explainMs > 0 && task.target.kind === 'postgres') {
+    const client = new pg.Client({ connectionString: task.target.url });
+    await client.connect();
+    const name = new URL(task.target.url).pathname.slice(1);
+    await client.query(`alter database "${name}" set session_preload_libraries = 'auto_explain'`);
+    await client.query(`alter database "${name}" set auto_explain.log_min_duration = ${explainMs}`);
+    await client.query(`alter database "${name}" set auto_explain.log_analyze = on`);
+    await client.end();
+  }
+}
+
 async function runPipeline(task: Task): Promise<PipelineResult> {
   if (task.statements) wrapDrivers();
+  await diagnostics(task);
   const db = openDatabase(task.target.kind === 'postgres' ? { ...task.target, poolSize: 4 } : task.target);
   await migrateToLatest(db);
   const log = createLogger(process.env.WORKGATE_BENCH_LOG ?? 'warn');
@@ -192,7 +224,7 @@ async function runPipeline(task: Task): Promise<PipelineResult> {
   timingStatements = false;
   const cpu = process.cpuUsage(cpuBefore);
   const resultPath = run.resultFile ? path.join(store.folderDir(account.id, 'Outgoing', 'Users'), run.resultFile) : undefined;
-  const resultLines = resultPath && fs.existsSync(resultPath) ? countLines(resultPath) : 0;
+  const resultLines = resultPath && fs.existsSync(resultPath) ? await countLines(resultPath) : 0;
   await queue.stop();
   await db.close();
   return {
@@ -213,10 +245,12 @@ async function runPipeline(task: Task): Promise<PipelineResult> {
   };
 }
 
-function countLines(file: string): number {
-  const buffer = fs.readFileSync(file);
+/** Streamed: reading the whole result file (tens of MB at a million rows) added to the child's peak RSS. */
+async function countLines(file: string): Promise<number> {
   let n = 0;
-  for (let i = buffer.indexOf(10); i !== -1; i = buffer.indexOf(10, i + 1)) n++;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+  }
   return n;
 }
 

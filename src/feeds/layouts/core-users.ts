@@ -61,8 +61,7 @@ export function usersLayout(startUserImport: StartUserImport): Layout {
 
 function toImportRow(row: LayoutRow): UserImportRow {
   const v = row.values as Record<string, unknown>;
-  const input: UserInput = {};
-  for (const [key, value] of Object.entries(v)) (input as Record<string, unknown>)[key] = value;
+  const input = { ...v } as UserInput;
   if ('manager' in v) input.manager = typeof v.manager === 'string' ? { login: v.manager } : null;
   if ('roles' in v) input.roles = (v.roles as string[]).map((name) => ({ name }));
   if (typeof v.defaultCurrency === 'string') input.defaultCurrency = v.defaultCurrency.toUpperCase();

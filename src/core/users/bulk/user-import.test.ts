@@ -283,9 +283,11 @@ for (const dialect of dialects()) {
       const t = await dialect.create();
       try {
         await runImport(t, [row(2, 'ann'), row(3, 'bea'), row(4, 'cyd'), row(5, 'dan')]);
-        const { planned, outcomes } = await runImport(t, [row(2, 'ann'), row(3, 'bea', { email: 'broken' })], { fullFeed: true });
+        const { planned, applied, outcomes } = await runImport(t, [row(2, 'ann'), row(3, 'bea', { email: 'broken' })], { fullFeed: true });
         assert.equal(planned.missing, 2);
         assert.equal(planned.activeBefore, 4);
+        // As the other layouts report them: what the plan found, not recounted after the deactivation.
+        assert.deepEqual([applied.missing, applied.activeBefore, applied.deactivated], [2, 4, 2]);
         assert.deepEqual(outcomes.filter((o) => o.line === null).map((o) => [o.key, o.outcome]), [
           ['cyd', 'deactivated'],
           ['dan', 'deactivated'],

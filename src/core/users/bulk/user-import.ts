@@ -137,6 +137,8 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     return counts();
   }
 
+  let full: { missing: number; active: number } | undefined;
+
   async function counts(): Promise<UserImportCounts> {
     const { rows } = await sql<{ has_error: unknown; outcome: string | null; n: number | string }>`
       select has_error, outcome, count(*) as n from stage_users group by has_error, outcome`.execute(trx);
@@ -144,7 +146,8 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       rows
         .filter((r) => (r.has_error === true || r.has_error === 1 ? 'error' : (r.outcome ?? 'unchanged')) === name)
         .reduce((sum, r) => sum + Number(r.n), 0);
-    const full = options.fullFeed ? await countMissing(trx) : { missing: 0, active: 0 };
+    // Counted once, by the plan (what the hold judges): after apply the deactivated are no longer active.
+    full ??= options.fullFeed ? await countMissing(trx) : { missing: 0, active: 0 };
     const { rows: swept } = await sql<{ n: number | string }>`select count(*) as n from stage_deactivated`.execute(trx);
     return {
       rows: staged,

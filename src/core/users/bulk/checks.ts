@@ -79,7 +79,8 @@ export async function restageWithMatches(trx: Kysely<Database>): Promise<void> {
       coalesce(e.id, l.id, nextval(pg_get_serial_sequence('core_users', 'id')))::integer as target_id,
       case when e.id is not null then 'employee_number' when l.id is not null then 'login' end as matched_by,
       case when e.id is null and l.id is null then 'created' end as outcome,
-      null::boolean as was_licensed
+      null::boolean as was_licensed,
+      coalesce(l.id <> e.id, false) as login_taken
     from stage_input s
     left join core_users e on e.employee_number = s.employee_number
     left join core_users l on l.login = s.login
@@ -114,6 +115,13 @@ export async function checkTakenValues(db: Db, trx: Kysely<Database>): Promise<v
     // row's number is the row's own, so that join finds nothing (1.1 s at a million rows).
     if (column === 'employee_number' && db.adapter.name === 'postgres') continue;
     const col = sql.ref(`s.${column}`);
+    if (column === 'login' && db.adapter.name === 'postgres') {
+      // The user holding the row's Login was found while matching; taken when the row matched another.
+      const { rows } = await sql<{ line: number; value: string }>`
+        select line, login as value from stage_users where has_error = ${false} and login_taken`.execute(trx);
+      for (const r of rows) problems.push([r.line, field, `${label} "${r.value}" has already been taken by user ${r.value}`]);
+      continue;
+    }
     const { rows } = await sql<{ line: number; value: string; owner: string }>`
       select s.line, ${col} as value, u.login as owner from stage_users s
       join core_users u on ${sql.ref(`u.${column}`)} = ${col}

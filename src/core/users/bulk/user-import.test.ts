@@ -279,6 +279,27 @@ for (const dialect of dialects()) {
       }
     });
 
+    it("refuses a row that would take another user's Login or Email, naming the holder", async () => {
+      const t = await dialect.create();
+      try {
+        await runImport(t, [row(2, 'kim', { employeeNumber: 'E1' }), row(3, 'lee', { employeeNumber: 'E2' }), row(4, 'max', { employeeNumber: 'E3' })]);
+        const { outcomes } = await runImport(t, [
+          row(2, 'lee', { employeeNumber: 'E1', email: 'kim@example.com' }),
+          row(3, 'lee2', { employeeNumber: 'E2', email: 'max@example.com' }),
+          row(4, 'nia', { employeeNumber: 'E4', email: 'nia@example.com' }),
+        ]);
+        assert.deepEqual(outcomes.map((o) => [o.key, o.outcome, o.problems.map((p) => p.message)]), [
+          ['E1', 'error', ['Login "lee" has already been taken by user lee']],
+          ['E2', 'error', ['Email "max@example.com" has already been taken by user max']],
+          ['E4', 'created', []],
+        ]);
+        const logins = (await t.db.kysely.selectFrom('core_users').select('login').orderBy('login').execute()).map((r) => r.login);
+        assert.deepEqual(logins, ['kim', 'lee', 'max', 'nia']);
+      } finally {
+        await t.drop();
+      }
+    });
+
     it('a Full file deactivates the active users it does not name, never those whose row has an error', async () => {
       const t = await dialect.create();
       try {

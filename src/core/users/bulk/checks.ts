@@ -23,9 +23,10 @@ async function record(db: Db, trx: Kysely<Database>, problems: Problem[]): Promi
 }
 
 /** A key that appears on several rows of one file makes every one of those rows an error. */
-export async function checkDuplicateKeys(db: Db, trx: Kysely<Database>): Promise<void> {
+export async function checkDuplicateKeys(db: Db, trx: Kysely<Database>, known: { loginsUnique: boolean }): Promise<void> {
   const problems: Problem[] = [];
   for (const { column, field, label } of keyColumns) {
+    if (column === 'login' && known.loginsUnique) continue;
     const col = sql.ref(column);
     const { rows } = await sql<{ value: string; line: number }>`
       select ${col} as value, line from stage_users

@@ -78,12 +78,32 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
  * (a sort) rather than kept up row by row while staging. PostgreSQL then gets statistics: autovacuum
  * never analyzes temporary tables, so without them it plans every join blind.
  */
-export async function indexStageTables(db: Db, trx: Kysely<Database>): Promise<void> {
-  await sql`create index stage_users_login on stage_users (login)`.execute(trx);
+export async function indexStageTables(db: Db, trx: Kysely<Database>): Promise<{ loginsUnique: boolean }> {
+  const loginsUnique = db.adapter.name === 'postgres' && (await tryUniqueLoginIndex(db, trx));
+  if (!loginsUnique) await sql`create index stage_users_login on stage_users (login)`.execute(trx);
   await sql`create index stage_users_target on stage_users (target_id)`.execute(trx);
   await sql`create index stage_problems_line on stage_problems (line)`.execute(trx);
   await sql`create index stage_user_roles_line on stage_user_roles (line, role_id)`.execute(trx);
   if (db.adapter.name === 'postgres') await sql`analyze stage_users, stage_user_roles, stage_problems`.execute(trx);
+  return { loginsUnique };
+}
+
+/**
+ * PostgreSQL: the login index built unique, which proves in the same sort that no Login repeats, so
+ * the duplicate check needs no group-by of its own (0.8 s at a million rows). A file that does repeat
+ * one gets the plain index and the check, which names the lines.
+ */
+async function tryUniqueLoginIndex(db: Db, trx: Kysely<Database>): Promise<boolean> {
+  await sql`savepoint stage_login`.execute(trx);
+  try {
+    await sql`create unique index stage_users_login on stage_users (login)`.execute(trx);
+  } catch (error) {
+    if (!db.adapter.isUniqueViolation(error)) throw error;
+    await sql`rollback to savepoint stage_login`.execute(trx);
+    return false;
+  }
+  await sql`release savepoint stage_login`.execute(trx);
+  return true;
 }
 
 /**

@@ -122,12 +122,10 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   async function plan(): Promise<UserImportCounts> {
     if (db.adapter.name === 'postgres') {
       await restageWithMatches(trx);
-      await indexStageTables(db, trx);
-      await checkDuplicateKeys(db, trx);
+      await checkDuplicateKeys(db, trx, await indexStageTables(db, trx));
       await checkEmployeeNumbersKept(db, trx);
     } else {
-      await indexStageTables(db, trx);
-      await checkDuplicateKeys(db, trx);
+      await checkDuplicateKeys(db, trx, await indexStageTables(db, trx));
       await matchExistingUsers(db, trx);
     }
     await checkTakenValues(db, trx);

@@ -206,7 +206,10 @@ async function runPipeline(task: Task): Promise<PipelineResult> {
       const row = await db.kysely.selectFrom('feed_runs').select('id').where('received_file_id', '=', receivedFile.id).orderBy('id', 'desc').executeTakeFirst();
       const run = row ? await feeds.runs.get(row.id) : undefined;
       if (run && finalStatuses.includes(run.status)) return { run, seconds: (performance.now() - started) / 1000 };
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      // Within 1% of the elapsed time (25 ms at first, at most 250 ms): polling every 25 ms ran 3,000
+      // queries on the 2-core machine during a million-row file, 5 to 6 s of their wall time.
+      const elapsed = performance.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(25, elapsed / 100))));
     }
   }
 

@@ -70,18 +70,28 @@ export async function gpgVersion(): Promise<string> {
   return finished.stdout.split('\n').slice(0, 2).join(', ');
 }
 
+export type Operation = 'encrypt' | 'decrypt' | 'encrypt-signed';
+
+/** Signing without a prompt: the bench's key has no passphrase, and loopback keeps any pinentry away. */
+export const gpgSigningArgs = ['--pinentry-mode', 'loopback', '--passphrase', ''];
+
+function gpgArgs(operation: Operation, fingerprint: string, input: string): string[] {
+  if (operation === 'decrypt') return ['--decrypt', input];
+  const encrypt = ['--compress-level', '0', '--recipient', fingerprint];
+  // Signed with the same Workgate key the message is encrypted to, as Workgate signs its own results.
+  if (operation === 'encrypt-signed') return [...gpgSigningArgs, ...encrypt, '--local-user', fingerprint, '--sign', '--encrypt', input];
+  return [...encrypt, '--encrypt', input];
+}
+
 /** gpg as customers run it: no compression (as Workgate writes), output to /dev/null. */
-export async function measureGpg(home: string, operation: 'encrypt' | 'decrypt', fingerprint: string, input: string): Promise<Measurement> {
+export async function measureGpg(home: string, operation: Operation, fingerprint: string, input: string): Promise<Measurement> {
   const args = ['--batch', '--yes', '--trust-model', 'always', '--output', '/dev/null'];
-  const finished =
-    operation === 'encrypt'
-      ? await timed(gpgPath, [...args, '--compress-level', '0', '--recipient', fingerprint, '--encrypt', input], gpgEnv(home))
-      : await timed(gpgPath, [...args, '--decrypt', input], gpgEnv(home));
+  const finished = await timed(gpgPath, [...args, ...gpgArgs(operation, fingerprint, input)], gpgEnv(home));
   return { wallSeconds: finished.wall, streamSeconds: finished.wall, cpuSeconds: finished.cpu, streamCpuSeconds: finished.cpu, peakRssKiB: finished.rssKiB, outputBytes: undefined };
 }
 
 /** Workgate's stream functions in a child process of their own (see worker.ts). */
-export async function measureWorkgate(operation: 'encrypt' | 'decrypt', keyFile: string, input: string, chunkBytes: number, pieceBytes: number | undefined): Promise<Measurement> {
+export async function measureWorkgate(operation: Operation, keyFile: string, input: string, chunkBytes: number, pieceBytes: number | undefined): Promise<Measurement> {
   const finished = await timed(process.execPath, [workerPath, operation, keyFile, input, String(chunkBytes), String(pieceBytes ?? 'default')]);
   const reported = JSON.parse(finished.stdout.trim().split('\n').pop() ?? '{}') as { outputBytes: number; ms: number; cpuMs: number };
   return {

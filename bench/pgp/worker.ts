@@ -1,7 +1,8 @@
 /**
  * One measurement of the PGP benchmark, in its own process so its peak RSS is its own:
- *   node bench/pgp/worker.ts encrypt|decrypt <key file> <input file> <read chunk bytes> <piece bytes|default>
- * encrypt: <key file> is the recipient's armored public key; decrypt: Workgate's armored private key.
+ *   node bench/pgp/worker.ts encrypt|decrypt|encrypt-signed <key file> <input file> <read chunk bytes> <piece bytes|default>
+ * encrypt: <key file> is the recipient's armored public key; decrypt: Workgate's armored private key;
+ * encrypt-signed: Workgate's armored private key (no passphrase), which signs, and whose public key is the recipient.
  * Prints one JSON line: output bytes, time and CPU time of the streaming (after the key is read), peak RSS.
  * Output goes nowhere (no disk).
  */
@@ -34,13 +35,18 @@ async function prepare(operation: string, armored: string, input: fs.ReadStream,
       return outcome;
     };
   }
+  if (operation === 'encrypt-signed') {
+    const signingKey = await openpgp.readPrivateKey({ armoredKey: armored });
+    const recipientKey = signingKey.toPublic();
+    return () => pipeline(encryptStream(input, { recipientKey, signingKey, ...(pieceBytes ? { pieceBytes } : {}) }), output);
+  }
   const recipientKey = await openpgp.readKey({ armoredKey: armored });
   return () => pipeline(encryptStream(input, { recipientKey, ...(pieceBytes ? { pieceBytes } : {}) }), output);
 }
 
 async function main(): Promise<void> {
   const [operation, keyFile, inputFile, chunkText, pieceText] = process.argv.slice(2);
-  if ((operation !== 'encrypt' && operation !== 'decrypt') || !keyFile || !inputFile) throw new Error('usage: worker.ts encrypt|decrypt <key> <input> <chunk> <piece>');
+  if ((operation !== 'encrypt' && operation !== 'decrypt' && operation !== 'encrypt-signed') || !keyFile || !inputFile) throw new Error('usage: worker.ts encrypt|decrypt|encrypt-signed <key> <input> <chunk> <piece>');
   const input = fs.createReadStream(inputFile, { highWaterMark: Number(chunkText ?? 1024 * 1024) });
   let outputBytes = 0;
   const work = await prepare(operation, fs.readFileSync(keyFile, 'utf8'), input, discard((n) => (outputBytes += n)), pieceText === undefined || pieceText === 'default' ? undefined : Number(pieceText));

@@ -10,7 +10,7 @@ import { parsePacketHeader } from './packet-reader.ts';
 import { collect, createGpgHome, gpgSkip, type GpgHome } from './test-support.ts';
 
 /**
- * The native writing of unsigned binary messages (encrypt-stream.ts nativeLiteralMessage: literal data packet
+ * The native writing of unsigned binary messages (encrypt-stream.ts nativeMessage: literal data packet
  * and SEIPDv1 packet written by Workgate, parts of 64 KiB each), read by GnuPG 2.2.
  */
 

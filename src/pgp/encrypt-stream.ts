@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
 import { ByteSource, defaultPieceBytes, readChunkBytes, type ByteInput } from './byte-source.ts';
+import { createMessageSigner, type MessageSigner } from './message-signer.ts';
 import { LiteralDataWriter, literalDataFields } from './packet-framing.ts';
 import { canEncryptSeipdV1, encryptSeipdV1, SeipdV1Writer } from './seipd-v1-encrypt.ts';
 import { YoungCollections } from './young-collection.ts';
@@ -68,9 +69,10 @@ async function encryptClassic(settings: Settings, sessionKey: openpgp.SessionKey
 }
 
 /**
- * A signed or armored uncompressed message for a key without SEIPDv2 support (GnuPG 2.2's keys, Workgate's own)
- * is encrypted by encryptClassic, with native AES and SHA-1 in one stream stage, 1.5-2x openpgp's speed; compressed
- * and SEIPDv2 messages by openpgp. (Unsigned binary ones never get here: see nativeLiteralMessage.)
+ * An armored uncompressed message for a key without SEIPDv2 support (GnuPG 2.2's keys, Workgate's own), or a
+ * signed one whose key or hash message-signer.ts does not handle, is encrypted by encryptClassic, with native AES
+ * and SHA-1 in one stream stage, 1.5-2x openpgp's speed; compressed and SEIPDv2 messages by openpgp. (Binary
+ * ones otherwise never get here: see nativeMessage.)
  */
 async function encryptedStream(source: ByteSource, options: EncryptStreamOptions): Promise<ReadableStream<Uint8Array | string>> {
   const compression = options.compression ?? 'none';
@@ -91,36 +93,54 @@ async function encryptedStream(source: ByteSource, options: EncryptStreamOptions
 /** Parts of the literal data packet: the most of the caller's bytes held back until the next arrives (see LiteralDataWriter). */
 const literalPartBytes = 64 * 1024;
 
-/** Unsigned, uncompressed, binary, for a key without SEIPDv2 support, with an AES session key: the native path applies. */
-async function nativeLiteralPlan(options: EncryptStreamOptions, fields: Buffer) {
-  if (options.signingKey || options.armor || (options.compression ?? 'none') !== 'none') return undefined;
+interface NativePlan {
+  fields: Buffer;
+  sessionKey: openpgp.SessionKey;
+  sessionKeyPacket: Uint8Array;
+  /** Present when the message is signed. */
+  signer: MessageSigner | undefined;
+}
+
+/**
+ * Uncompressed, binary, for a key without SEIPDv2 support, with an AES session key, and unsigned or signed by a
+ * key message-signer.ts handles (RSA, Ed25519 legacy; v4): the native path applies.
+ */
+async function nativePlan(options: EncryptStreamOptions, fields: Buffer): Promise<NativePlan | undefined> {
+  if (options.armor || (options.compression ?? 'none') !== 'none') return undefined;
   const date = options.date ?? new Date();
   const config = { aeadProtect: false };
   const sessionKey = await openpgp.generateSessionKey({ encryptionKeys: options.recipientKey, date, config });
   if (sessionKey.aeadAlgorithm !== undefined || !canEncryptSeipdV1(sessionKey.algorithm)) return undefined;
+  const signer = options.signingKey ? await createMessageSigner({ signingKey: options.signingKey, recipientKey: options.recipientKey, date, config }) : undefined;
+  if (options.signingKey && !signer) return undefined;
   const sessionKeyPacket = await openpgp.encryptSessionKey({ ...sessionKey, encryptionKeys: options.recipientKey, format: 'binary', date, config });
-  return { fields, sessionKey, sessionKeyPacket };
+  return { fields, sessionKey, sessionKeyPacket, signer };
 }
 
 /**
- * An unsigned binary message (what the benchmark and most outbound files are) written here whole: openpgp's
- * session key packet, then the literal data packet (LiteralDataWriter) inside the encrypted packet
- * (SeipdV1Writer). No Web Stream stage and no openpgp packet writer: 100 MiB in 0.24-0.27 s instead of 0.45-0.55,
- * and bounded garbage (YoungCollections).
+ * A binary message (what the feeds and most outbound files are) written here whole: openpgp's session key packet,
+ * then inside the encrypted packet (SeipdV1Writer) the literal data packet (LiteralDataWriter), between a one-pass
+ * signature packet and a signature packet when signed (MessageSigner hashes the data as it goes by). No Web Stream
+ * stage and no openpgp packet writer: 100 MiB unsigned in 0.24-0.27 s instead of 0.45-0.55, and bounded garbage
+ * (YoungCollections).
  */
-async function* nativeLiteralMessage(source: ByteSource, plan: NonNullable<Awaited<ReturnType<typeof nativeLiteralPlan>>>): AsyncGenerator<Uint8Array> {
+async function* nativeMessage(source: ByteSource, plan: NativePlan): AsyncGenerator<Uint8Array> {
   yield plan.sessionKeyPacket;
+  const { signer } = plan;
   const seipd = new SeipdV1Writer(plan.sessionKey.algorithm, plan.sessionKey.data);
+  const out: Uint8Array[] = [];
+  if (signer) seipd.write(signer.onePassPacket, out);
   const literal = new LiteralDataWriter(seipd, plan.fields, literalPartBytes);
   const collections = new YoungCollections();
-  const out: Uint8Array[] = [];
   for await (const chunk of source.chunks()) {
+    signer?.update(chunk);
     literal.write(chunk, out);
     for (const part of out) yield part;
     out.length = 0;
     collections.add(chunk.length);
   }
   literal.end(out);
+  if (signer) seipd.write(signer.signaturePacket(), out);
   seipd.end(out);
   yield* out;
 }
@@ -133,9 +153,9 @@ async function* ciphertextChunks(input: ByteInput, pending: Promise<EncryptStrea
     // openpgp would write a longer name's length modulo 256: a broken packet.
     const fields = literalDataFields(options.filename ?? '', options.date ?? new Date());
     if (!fields) throw new Error(`the file name "${options.filename}" is longer than the 255 bytes an OpenPGP message can record`);
-    const plan = await nativeLiteralPlan(options, fields);
+    const plan = await nativePlan(options, fields);
     if (plan) {
-      yield* nativeLiteralMessage(source, plan);
+      yield* nativeMessage(source, plan);
       return;
     }
     const output = (await encryptedStream(source, options)).getReader();

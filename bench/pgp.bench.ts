@@ -186,7 +186,7 @@ async function runAll(s: Settings): Promise<boolean> {
   }
   const machine = machineFacts();
   const versions = { gpg: await gpgVersion(), openpgp: '6.3.2' };
-  console.log(`\n${describeMachine(machine, versions)}\nread chunk: ${s.chunk} bytes; pieces: ${s.piece === undefined ? 'default (decrypt: 256 KiB on the native path, 32 KiB through openpgp; unsigned encryption: 64 KiB parts)' : `${s.piece} bytes`}; best of ${s.runs} run(s); MB = 10^6 bytes; MB/s from stream time (Workgate without Node's start), MB/CPU-s from its CPU time\n`);
+  console.log(`\n${describeMachine(machine, versions)}\nread chunk: ${s.chunk} bytes; pieces: ${s.piece === undefined ? 'default (decrypt: 256 KiB on the native path, 32 KiB through openpgp; binary encryption, signed or not: 64 KiB parts)' : `${s.piece} bytes`}; best of ${s.runs} run(s); MB = 10^6 bytes; MB/s from stream time (Workgate without Node's start), MB/CPU-s from its CPU time\n`);
   console.log(formatTable(headers, rows.map(cells)));
   console.log(`\nmarkdown:\n\n${formatMarkdownTable(headers, rows.map(cells))}`);
   fs.mkdirSync(resultsDir, { recursive: true });

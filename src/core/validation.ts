@@ -39,9 +39,12 @@ export class Problems {
     return true;
   }
 
+  /** Lengths in characters (code points), as the platform counts them: an emoji is one. */
   length(field: string, label: string, value: string | null | undefined, max: number, min = 0): void {
     if (value === undefined || value === null) return;
-    const n = [...value].length;
+    // A string has at most as many characters as UTF-16 units and at least half as many: most values need no count.
+    if (value.length <= max && value.length >= 2 * min) return;
+    const n = codePoints(value);
     if (n > max) this.add(field, `${label} is too long (maximum is ${max} characters)`);
     else if (n < min && n > 0) this.add(field, `${label} is too short (minimum is ${min} characters)`);
   }
@@ -74,4 +77,20 @@ export function clean(value: string | null | undefined): string | null | undefin
   if (value === undefined || value === null) return value;
   const trimmed = value.trim();
   return trimmed === '' ? null : trimmed;
+}
+
+/** Characters of a string: its UTF-16 units less the second half of each surrogate pair. */
+function codePoints(value: string): number {
+  let pairs = 0;
+  for (let i = 0; i < value.length - 1; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return value.length - pairs;
 }

@@ -44,3 +44,35 @@ describe('CSV reader: records it must skip', () => {
     }
   });
 });
+
+describe('CSV reader: regular records split by hand, the rest by csv-parse', () => {
+  it('quoted values, doubled quotes, empty values, CRLF and a last line without a break, cut across chunks', async () => {
+    for (const size of [1, 3, 7, 1000]) {
+      const text = await readChunked('A,B,C\r\n"x,1","say ""hi""",\r\n,"",z\n\n"",b,"c"', size);
+      assert.deepEqual(text, ['2: x,1|say "hi"|', '3: ||z', '5: |b|c'], `chunks of ${size}`);
+    }
+  });
+
+  it('after an irregular record the rest is read by csv-parse with the same lines: a lone CR, a break inside quotes, a stray quote', async () => {
+    const events = await read('A,B\n1,x\n2,"two\nlines"\n3,z\r4,w\n5 "q",y\n6,v');
+    assert.deepEqual(events, [
+      '2: 1|x',
+      '3: 2|two\nlines',
+      '5: 3|z',
+      '6: 4|w',
+      '7! a quote (") inside a value that does not start with a quote; quote the whole value and double the inner quote',
+      '8: 6|v',
+    ]);
+  });
+
+  it('a quote left open at the very end is csv-parse\'s error on its line', async () => {
+    assert.deepEqual(await read('A,B\n1,x\n2,"y""'), ['2: 1|x', '3! a quoted value is never closed (missing "): the rest of the file was read as part of it']);
+  });
+});
+
+async function readChunked(text: string, size: number): Promise<string[]> {
+  const csv = await openCsv(chunked(text, size));
+  const out: string[] = [];
+  for await (const event of csv.events) out.push(describeEvent(event));
+  return out;
+}

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import { FeedFileError, type RowProblem } from '../feed-error.ts';
 import { DecodeText, type TextEncoding } from './decode-text.ts';
+import { plainRecords, type SplitRecord } from './plain-records.ts';
 
 export type Delimiter = ',' | '|';
 
@@ -58,6 +59,35 @@ export async function openCsv(bytes: Readable, options: CsvOptions = {}): Promis
   const delimiter = detectDelimiter(firstLine, options.delimiters ?? [',']);
   const maxRecordLength = options.maxRecordLength ?? MAX_RECORD_LENGTH;
   const maxSkippable = options.maxSkippableRecordLength ?? MAX_SKIPPABLE_RECORD;
+  // The parser runs ahead of our reading, so a skipped record's line comes with its error.
+  const problems: RowProblem[] = [];
+  const csvParse = (rest: AsyncGenerator<string>, line: number) => parsedRecords(rest, line, { delimiter, maxSkippable, maxRecordLength, problems });
+  const records = plainRecords(iterator, prefix, delimiter, maxRecordLength, csvParse);
+  const first = await firstRecord(records);
+  if (!first) throw new FeedFileError('the file is empty: a header line is required', { line: 1 });
+  const header = toHeader(first.record, delimiter);
+  return { header, events: rows(records, first.rest, header, problems, maxRecordLength) };
+}
+
+async function firstRecord(records: AsyncGenerator<SplitRecord[]>): Promise<{ record: string[]; rest: SplitRecord[] } | undefined> {
+  for (;;) {
+    const next = await records.next();
+    if (next.done) return undefined;
+    if (next.value.length > 0) return { record: next.value[0]!.record, rest: next.value.slice(1) };
+  }
+}
+
+interface ParseSettings {
+  delimiter: Delimiter;
+  maxSkippable: number;
+  maxRecordLength: number;
+  problems: RowProblem[];
+}
+
+/** csv-parse over the text from the record starting on `line` on: what plainRecords does not split itself. */
+async function* parsedRecords(rest: AsyncGenerator<string>, line: number, settings: ParseSettings): AsyncGenerator<SplitRecord[]> {
+  const { delimiter, maxSkippable, maxRecordLength, problems } = settings;
+  const linesBefore = line - 1;
   const parser = parse({
     delimiter,
     quote: '"',
@@ -71,24 +101,20 @@ export async function openCsv(bytes: Readable, options: CsvOptions = {}): Promis
     info: true,
     raw: true,
   });
-  // The parser runs ahead of our reading, so a skipped record's line comes with its error.
-  const problems: RowProblem[] = [];
   parser.on('skip', (error: CsvError) => {
-    const line = skippedRecordLine(error);
+    const line = linesBefore + skippedRecordLine(error);
     if (error.code === 'CSV_MAX_RECORD_SIZE') {
       parser.destroy(new FeedFileError(`a record is longer than ${describeSize(maxSkippable)} (an unclosed quote or binary data?): the file cannot be read past it`, { line }));
       return;
     }
     addProblem(problems, { line, message: describeCsvError(error) });
   });
-  Readable.from(remaining(prefix, iterator)).pipe(parser);
-  text.once('error', (error) => parser.destroy(error));
-
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>;
-  const first = await records.next();
-  if (first.done) throw new FeedFileError('the file is empty: a header line is required', { line: 1 });
-  const header = toHeader(first.value.record, delimiter);
-  return { header, events: rows(records, header, problems, maxRecordLength) };
+  const source = Readable.from(rest);
+  source.once('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  for await (const parsed of parser as AsyncIterable<ParsedRecord>) {
+    yield [{ record: parsed.record, line: linesBefore + startLine(parsed), length: parsed.raw.length }];
+  }
 }
 
 const describeSize = (characters: number) => (characters % (1024 * 1024) === 0 ? `${characters / 1024 / 1024} MiB` : `${characters} characters`);
@@ -126,25 +152,34 @@ function innerLineBreaks(raw: string): number {
   return raw.slice(0, end).match(/\r\n|\n|\r/g)?.length ?? 0;
 }
 
-async function* rows(records: AsyncIterator<ParsedRecord>, header: CsvHeader, problems: RowProblem[], maxRecordLength: number): AsyncGenerator<CsvEvent> {
+async function* rows(
+  records: AsyncGenerator<SplitRecord[]>,
+  first: SplitRecord[],
+  header: CsvHeader,
+  problems: RowProblem[],
+  maxRecordLength: number,
+): AsyncGenerator<CsvEvent> {
+  let batch = first;
   for (;;) {
+    for (const { record, line, length } of batch) {
+      // Problems of later records wait: the parser may still add to them (a stray quote, then an unclosed one).
+      while (problems.length > 0 && problems[0]!.line < line) yield { kind: 'problem', problem: problems.shift()! };
+      if (record.every((value) => value.trim() === '')) continue;
+      if (length > maxRecordLength) {
+        yield { kind: 'problem', problem: { line, message: `the record is too long (${length} characters; maximum is ${maxRecordLength})` } };
+        continue;
+      }
+      if (record.length !== header.columns.length) {
+        yield { kind: 'problem', problem: { line, message: columnCountMessage(record, header) } };
+        continue;
+      }
+      yield { kind: 'row', row: { line, values: record } };
+    }
     const next = await records.next();
-    const line = next.done ? Infinity : startLine(next.value);
-    // Problems of later records wait: the parser may still add to them (a stray quote, then an unclosed one).
-    while (problems.length > 0 && problems[0]!.line < line) yield { kind: 'problem', problem: problems.shift()! };
-    if (next.done) return;
-    const { record } = next.value;
-    if (record.every((value) => value.trim() === '')) continue;
-    if (next.value.raw.length > maxRecordLength) {
-      yield { kind: 'problem', problem: { line, message: `the record is too long (${next.value.raw.length} characters; maximum is ${maxRecordLength})` } };
-      continue;
-    }
-    if (record.length !== header.columns.length) {
-      yield { kind: 'problem', problem: { line, message: columnCountMessage(record, header) } };
-      continue;
-    }
-    yield { kind: 'row', row: { line, values: record } };
+    if (next.done) break;
+    batch = next.value;
   }
+  for (const problem of problems.splice(0)) yield { kind: 'problem', problem };
 }
 
 function columnCountMessage(record: string[], header: CsvHeader): string {
@@ -166,15 +201,6 @@ async function readHeaderPrefix(iterator: AsyncIterator<string>): Promise<string
   }
   if (prefix.trim() === '') throw new FeedFileError('the file is empty: a header line is required', { line: 1 });
   return prefix;
-}
-
-async function* remaining(prefix: string, iterator: AsyncIterator<string>): AsyncGenerator<string> {
-  yield prefix;
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) return;
-    yield next.value;
-  }
 }
 
 function lineEnd(text: string): number {

@@ -79,6 +79,10 @@ export async function restageWithMatches(trx: Kysely<Database>): Promise<void> {
   // for every new row (1.8 s of a million).
   const { rows } = await sql<{ oid: number | string }>`select pg_get_serial_sequence('core_users', 'id')::regclass::oid as oid`.execute(trx);
   const sequence = sql.raw(`${Number(rows[0]!.oid)}::regclass`);
+  // core_users has no statistics after a big load (autovacuum has not analyzed it yet), so the planner
+  // takes its keys for hundreds of bytes: at 128 MB both hash joins of a million users split into 4
+  // batches on disk and the sort by line spilled 190 MB, where the real keys fit in memory.
+  await sql`set local work_mem = '512MB'`.execute(trx);
   await sql`create temp table stage_users on commit drop as
     select ${columns},
       coalesce(e.id, l.id, nextval(${sequence}))::integer as target_id,
@@ -90,6 +94,7 @@ export async function restageWithMatches(trx: Kysely<Database>): Promise<void> {
     left join core_users e on e.employee_number = s.employee_number
     left join core_users l on l.login = s.login
     order by s.line`.execute(trx);
+  await sql`set local work_mem = '128MB'`.execute(trx);
   await sql`drop table stage_input`.execute(trx);
   await sql`alter table stage_users add primary key (line)`.execute(trx);
 }

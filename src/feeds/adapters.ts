@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { PgpService } from '../pgp/index.ts';
 import type { FileStore } from '../storage/index.ts';
 import type { TransferAccounts } from '../transfer/index.ts';
@@ -44,7 +43,8 @@ export function feedPgpFrom(pgp: PgpService): FeedPgp {
     async encrypterFor(username) {
       const keys = await pgp.customers.get(username);
       if (!keys.encryptionKey) return undefined;
-      return (input: Readable) => pgp.encrypt(input, { for: username, filename: 'result.csv' });
+      // Keys read here, before the file's transaction: the result is encrypted inside it.
+      return pgp.encrypter({ for: username, filename: 'result.csv' });
     },
   };
 }

@@ -57,6 +57,12 @@ export interface PgpService {
   decrypt(input: ByteInput, request?: DecryptRequest): DecryptedStream;
   /** Encrypts (and signs) for an SFTP account's customer key; problems surface as errors of the stream. */
   encrypt(input: ByteInput, request: EncryptRequest): Readable;
+  /**
+   * The same, with the keys read from the database now: the returned function reads nothing more. For a caller
+   * inside a transaction (a feed writing its result file): on SQLite's one connection, a key lookup from there
+   * would wait for the transaction, and the transaction for the lookup.
+   */
+  encrypter(request: EncryptRequest): Promise<(input: ByteInput) => Readable>;
 }
 
 /**
@@ -105,5 +111,9 @@ export async function openPgpService(deps: PgpServiceDeps): Promise<PgpService> 
     customers,
     decrypt: (input, request = {}) => decryptStream(input, decryptOptions(request)),
     encrypt: (input, request) => encryptStream(input, encryptOptions(request)),
+    async encrypter(request) {
+      const options = await encryptOptions(request);
+      return (input) => encryptStream(input, options);
+    },
   };
 }

@@ -58,9 +58,18 @@ program
     const workgate = await startWorkgate(cfg, log);
     let stopping = false;
     const stop = async (signal: string) => {
-      if (stopping) return;
+      // Nothing is lost by not waiting: a feed file cut off is applied again at the next start (crash safety).
+      if (stopping) {
+        log.warn({ signal }, 'second signal: exiting now, in-flight work unfinished');
+        process.exit(1);
+      }
       stopping = true;
-      log.info({ signal }, 'shutting down: finishing in-flight work');
+      log.info({ signal, graceSeconds: cfg.shutdownGraceSeconds }, 'shutting down: finishing in-flight work');
+      const grace = setTimeout(() => {
+        log.error({ graceSeconds: cfg.shutdownGraceSeconds }, 'in-flight work did not finish within the shutdown grace: exiting anyway');
+        process.exit(1);
+      }, cfg.shutdownGraceSeconds * 1000);
+      grace.unref();
       try {
         await workgate.close();
         log.info('stopped');

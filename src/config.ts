@@ -50,6 +50,7 @@ const envSchema = z.object({
   WORKGATE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   WORKGATE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   WORKGATE_SSO_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  WORKGATE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export interface Config {
@@ -67,6 +68,8 @@ export interface Config {
   workforceRoles: string[];
   /** How often an idle sync applier looks for events committed by other nodes (its own node wakes it at once). */
   syncPollMs: number;
+  /** How long SIGTERM waits for in-flight work before the process exits anyway. */
+  shutdownGraceSeconds: number;
   /** SFTP brute-force defence: `threshold` failed logins within `windowSeconds` ban the address for `banSeconds`. */
   sftpDefence: { threshold: number; windowSeconds: number; banSeconds: number };
   /** Workgate's own PGP keys; the passphrase is never logged (undefined: keys protected by file permissions only). */
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.WORKGATE_TRUST_PROXY === 'true',
     workforceRoles: e.WORKGATE_WORKFORCE_ROLES.split(',').map((r) => r.trim()).filter(Boolean),
     syncPollMs: e.WORKGATE_SYNC_POLL_MS,
+    shutdownGraceSeconds: e.WORKGATE_SHUTDOWN_GRACE_SECONDS,
     sftpDefence: {
       threshold: e.WORKGATE_SFTP_BAN_THRESHOLD,
       windowSeconds: e.WORKGATE_SFTP_BAN_WINDOW_SECONDS,

@@ -10,9 +10,9 @@ import { after, describe, it } from 'node:test';
 const ADMIN_KEY = 'serve-test-admin-key-0123456789abcdefghijk';
 
 /** `workgate serve` as a user runs it: a real process, a real port, SIGTERM to stop. */
-async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['src/cli.ts', 'serve', '--roles', 'http'], {
-    env: { ...process.env, WORKGATE_DATA_DIR: dataDir, WORKGATE_HTTP_PORT: '0', WORKGATE_HOST: '127.0.0.1', WORKGATE_ADMIN_API_KEY: ADMIN_KEY },
+    env: { ...process.env, WORKGATE_DATA_DIR: dataDir, WORKGATE_HTTP_PORT: '0', WORKGATE_HOST: '127.0.0.1', WORKGATE_ADMIN_API_KEY: ADMIN_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -71,6 +71,38 @@ describe('workgate serve', () => {
     const [code] = await once(server.child, 'exit');
     assert.equal(code, 0, server.output());
     assert.match(server.output(), /"msg":"stopped"/);
+  });
+
+  /** A request whose body never ends: in flight until the server gives up on it. */
+  async function stuckRequest(server: { url: string; output: () => string }): Promise<http.ClientRequest> {
+    const { hostname, port } = new URL(server.url);
+    const request = http.request({ host: hostname, port, method: 'POST', path: '/api/users', headers: { 'content-type': 'application/json', 'content-length': 1000, 'x-coupa-api-key': ADMIN_KEY } });
+    request.on('error', () => undefined);
+    request.write('{"login":');
+    await waitFor(() => /"url":"\/api\/users","host"/.test(server.output()));
+    return request;
+  }
+
+  it('exits after the shutdown grace when in-flight work does not finish, saying so', async () => {
+    const server = await startServer(dataDir, { WORKGATE_SHUTDOWN_GRACE_SECONDS: '1' });
+    const request = await stuckRequest(server);
+    server.child.kill('SIGTERM');
+    const [code] = await once(server.child, 'exit');
+    request.destroy();
+    assert.equal(code, 1, server.output());
+    assert.match(server.output(), /"graceSeconds":1,"msg":"in-flight work did not finish within the shutdown grace: exiting anyway"/);
+  });
+
+  it('exits at once on a second SIGTERM', async () => {
+    const server = await startServer(dataDir, { WORKGATE_SHUTDOWN_GRACE_SECONDS: '3600' });
+    const request = await stuckRequest(server);
+    server.child.kill('SIGTERM');
+    await waitFor(() => /shutting down/.test(server.output()));
+    server.child.kill('SIGTERM');
+    const [code] = await once(server.child, 'exit');
+    request.destroy();
+    assert.equal(code, 1, server.output());
+    assert.match(server.output(), /"msg":"second signal: exiting now, in-flight work unfinished"/);
   });
 
   it('refuses to start with a bad configuration and says why', async () => {

@@ -7,24 +7,13 @@ import { encryptStream } from './encrypt-stream.ts';
 import { inspectPublicKey } from './key-inspection.ts';
 import { LiteralDataWriter, literalDataFields, type PacketSink } from './packet-framing.ts';
 import { parsePacketHeader } from './packet-reader.ts';
-import { collect, createGpgHome, gpgSkip, type GpgHome } from './test-support.ts';
+import { collect, createGpgHome, gpgSkip, piecesOf, type GpgHome } from './test-support.ts';
 
 /**
  * The native writing of unsigned binary messages (encrypt-stream.ts nativeMessage: literal data packet
  * and SEIPDv1 packet written by Workgate, parts of 64 KiB each), read by GnuPG 2.2.
  */
 
-/** `bytes` as a stream of pieces of `size`, each a view at an odd offset of a larger buffer. */
-function piecesOf(bytes: Uint8Array, size: number): Readable {
-  const pieces: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += size) {
-    const piece = bytes.subarray(at, at + size);
-    const padded = Buffer.alloc(piece.length + 3);
-    padded.set(piece, 1);
-    pieces.push(padded.subarray(1, 1 + piece.length));
-  }
-  return Readable.from(pieces);
-}
 
 const part = 64 * 1024;
 /** Around the literal data parts (the first holds 6 bytes of fields) and the encrypted packet's parts (the first holds the version byte and the 18-byte prefix). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { before, describe, it } from 'node:test';
 import * as openpgp from 'openpgp';
 import { CfbDecryptor } from './cfb.ts';
@@ -8,19 +8,8 @@ import { decryptStream } from './decrypt-stream.ts';
 import { encryptStream } from './encrypt-stream.ts';
 import { generateWorkgateKey, unlockKey } from './key-material.ts';
 import { isPgpError } from './pgp.errors.ts';
-import { collect, customerKey } from './test-support.ts';
+import { collect, customerKey, piecesOf } from './test-support.ts';
 
-/** `bytes` in pieces of `size` (the last shorter), each a view at an odd offset of a larger buffer. */
-function piecesOf(bytes: Uint8Array, size: number): Readable {
-  const pieces: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += size) {
-    const piece = bytes.subarray(at, at + size);
-    const padded = Buffer.alloc(piece.length + 3);
-    padded.set(piece, 1);
-    pieces.push(padded.subarray(1, 1 + piece.length));
-  }
-  return Readable.from(pieces);
-}
 
 describe('CfbDecryptor', () => {
   for (const [algorithm, cipher, keyBytes] of [['aes128', 'aes-128-cfb', 16], ['aes192', 'aes-192-cfb', 24], ['aes256', 'aes-256-cfb', 32]] as const) {

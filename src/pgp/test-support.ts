@@ -81,6 +81,18 @@ export async function collect(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** `bytes` in pieces of `size` (the last shorter), each a view at an odd offset of a larger buffer. */
+export function piecesOf(bytes: Uint8Array, size: number): Readable {
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += size) {
+    const piece = bytes.subarray(at, at + size);
+    const padded = Buffer.alloc(piece.length + 3);
+    padded.set(piece, 1);
+    pieces.push(padded.subarray(1, 1 + piece.length));
+  }
+  return Readable.from(pieces);
+}
+
 export function bytesOf(...parts: Array<Buffer | string>): Readable {
   return Readable.from(parts.map((part) => Buffer.from(part)));
 }

@@ -39,3 +39,40 @@ for (const dialect of dialects()) {
     });
   });
 }
+
+for (const dialect of dialects()) {
+  describe(`an account that requires signed files, through the feed on ${dialect.name}`, { skip: dialect.skip }, () => {
+    let h: FeedHarness;
+    let signer: openpgp.PrivateKey;
+    let workgate: openpgp.PublicKey;
+    before(async () => {
+      h = await startFeedHarness(dialect, { pgp: true });
+      const generated = await openpgp.generateKey({ userIDs: [{ name: 'Acme Signing', email: 'sign@acme.example' }], format: 'object' });
+      signer = generated.privateKey;
+      await h.pgp!.customers.update('acme', { signingKey: generated.publicKey.armor(), requireSignedInbound: true }, 'test');
+      workgate = await openpgp.readKey({ armoredKey: (await h.pgp!.keys.published()).armored });
+    });
+    after(async () => h?.close());
+
+    const encrypted = async (text: string, signingKeys?: openpgp.PrivateKey) =>
+      Buffer.from(
+        (await openpgp.encrypt({ message: await openpgp.createMessage({ text }), encryptionKeys: workgate, ...(signingKeys ? { signingKeys } : {}), format: 'binary' })) as Uint8Array,
+      );
+
+    it('refuses an unsigned file and one signed by another key, applying nothing, and applies a file signed by the registered key', async () => {
+      const unsigned = await h.upload('Lookups', 'unsigned.csv.pgp', await encrypted('Name,Status\nSIG1,active\n'));
+      assert.equal(unsigned.status, 'failed');
+      assert.match(h.result('Lookups', unsigned.resultFile!), /the file is not signed, and this account requires signed files/);
+      const stranger = (await openpgp.generateKey({ userIDs: [{ name: 'Stranger', email: 'x@example.com' }], format: 'object' })).privateKey;
+      const wrong = await h.upload('Lookups', 'stranger.csv.pgp', await encrypted('Name,Status\nSIG2,active\n', stranger));
+      assert.equal(wrong.status, 'failed');
+      const strangerId = stranger.getKeyID().toHex().toUpperCase();
+      assert.match(h.result('Lookups', wrong.resultFile!), new RegExp(`signed by key 0x${strangerId}, which is not the signing key registered for this account`));
+      assert.equal(await h.core.lookups.find({ name: 'SIG1' }), undefined);
+      assert.equal(await h.core.lookups.find({ name: 'SIG2' }), undefined);
+      const signed = await h.upload('Lookups', 'signed.csv.pgp', await encrypted('Name,Status\nSIG3,active\n', signer));
+      assert.equal(signed.status, 'done', h.result('Lookups', signed.resultFile!));
+      assert.ok(await h.core.lookups.find({ name: 'SIG3' }));
+    });
+  });
+}

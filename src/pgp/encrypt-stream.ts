@@ -31,6 +31,9 @@ const compressionAlgorithms: Record<Compression, openpgp.enums.compression> = {
   zlib: openpgp.enums.compression.zlib,
 };
 
+/** The options with the message's one date settled. */
+type DatedOptions = EncryptStreamOptions & { date: Date };
+
 type Settings = Omit<openpgp.EncryptOptions, 'message'> & { message: openpgp.Message<ReadableStream<Uint8Array>>; date: Date; config: openpgp.PartialConfig };
 
 /** openpgp.encrypt's whole pipeline: compressed messages and SEIPDv2 (AEAD) for keys that announce it. */
@@ -74,14 +77,14 @@ async function encryptClassic(settings: Settings, sessionKey: openpgp.SessionKey
  * and SHA-1 in one stream stage, 1.5-2x openpgp's speed; compressed and SEIPDv2 messages by openpgp. (Binary
  * ones otherwise never get here: see nativeMessage.)
  */
-async function encryptedStream(source: ByteSource, options: EncryptStreamOptions): Promise<ReadableStream<Uint8Array | string>> {
+async function encryptedStream(source: ByteSource, options: DatedOptions): Promise<ReadableStream<Uint8Array | string>> {
   const compression = options.compression ?? 'none';
   const message = await openpgp.createMessage({ binary: source.web(options.pieceBytes ?? defaultPieceBytes.encrypt), format: 'binary', ...(options.filename ? { filename: options.filename } : {}) });
   const settings: Settings = {
     message,
     encryptionKeys: options.recipientKey,
     ...(options.signingKey ? { signingKeys: options.signingKey } : {}),
-    date: options.date ?? new Date(),
+    date: options.date,
     // aeadProtect stays false: SEIPDv2 only goes to keys that announce it, so GnuPG 2.2 can read the rest.
     config: { preferredCompressionAlgorithm: compressionAlgorithms[compression], aeadProtect: false },
   };
@@ -105,9 +108,9 @@ interface NativePlan {
  * Uncompressed, binary, for a key without SEIPDv2 support, with an AES session key, and unsigned or signed by a
  * key message-signer.ts handles (RSA, Ed25519 legacy; v4): the native path applies.
  */
-async function nativePlan(options: EncryptStreamOptions, fields: Buffer): Promise<NativePlan | undefined> {
+async function nativePlan(options: DatedOptions, fields: Buffer): Promise<NativePlan | undefined> {
   if (options.armor || (options.compression ?? 'none') !== 'none') return undefined;
-  const date = options.date ?? new Date();
+  const { date } = options;
   const config = { aeadProtect: false };
   const sessionKey = await openpgp.generateSessionKey({ encryptionKeys: options.recipientKey, date, config });
   if (sessionKey.aeadAlgorithm !== undefined || !canEncryptSeipdV1(sessionKey.algorithm)) return undefined;
@@ -149,9 +152,11 @@ async function* ciphertextChunks(input: ByteInput, pending: Promise<EncryptStrea
   const source = new ByteSource(input);
   let reader: ReadableStreamDefaultReader<Uint8Array | string> | undefined;
   try {
-    const options = await pending;
+    // One date for the literal data, the signature and the session key packet, whichever path writes them.
+    const given = await pending;
+    const options: DatedOptions = { ...given, date: given.date ?? new Date() };
     // openpgp would write a longer name's length modulo 256: a broken packet.
-    const fields = literalDataFields(options.filename ?? '', options.date ?? new Date());
+    const fields = literalDataFields(options.filename ?? '', options.date);
     if (!fields) throw new Error(`the file name "${options.filename}" is longer than the 255 bytes an OpenPGP message can record`);
     const plan = await nativePlan(options, fields);
     if (plan) {

@@ -16,6 +16,11 @@ export interface SessionTiming {
 /** Four heartbeats may be missed (a busy database, a clock a little off) before a node's sessions expire. */
 export const defaultSessionTiming: SessionTiming = { heartbeatMs: 20_000, staleAfterMs: 90_000 };
 
+/** Rows last seen before this belong to a dead node. */
+function liveSince(now: Date, timing: SessionTiming): Date {
+  return new Date(now.getTime() - timing.staleAfterMs);
+}
+
 /**
  * A node is its host and SFTP port: no two live processes hold both, and a node restarted on the same host and
  * port finds and deletes the rows its previous run left behind.
@@ -81,7 +86,7 @@ export class SessionRegistry {
     if (!this.node) throw new Error('the session registry is not started');
     const now = this.#clock();
     const session: LiveSession = { id, node: this.node, accountId: account.id, username: account.username, address, startedAt: now, traffic: { bytesIn: 0, bytesOut: 0 } };
-    if (!(await this.#repo.tryInsert(this.#row(session, now), account.maxSessions, this.liveSince(now)))) return undefined;
+    if (!(await this.#repo.tryInsert(this.#row(session, now), account.maxSessions, liveSince(now, this.timing)))) return undefined;
     this.#sessions.set(id, session);
     return session;
   }
@@ -107,11 +112,6 @@ export class SessionRegistry {
     return this.#sessions.size;
   }
 
-  /** Rows last seen before this belong to a dead node. */
-  liveSince(now: Date): Date {
-    return new Date(now.getTime() - this.timing.staleAfterMs);
-  }
-
   /** Writes changed traffic, refreshes this node's rows (putting back any deleted meanwhile), deletes stale rows. */
   heartbeat(): Promise<void> {
     this.#beating ??= this.#beat()
@@ -134,7 +134,7 @@ export class SessionRegistry {
       this.#log.warn({ node: this.node, missing: sessions.length - touched }, 'sessions of this node were missing from the shared table: putting them back');
       await this.#repo.restore(sessions.filter((s) => this.#sessions.has(s.id)).map((s) => this.#row(s, now)));
     }
-    const removed = await this.#repo.removeStale(this.liveSince(now));
+    const removed = await this.#repo.removeStale(liveSince(now, this.timing));
     if (removed > 0) this.#log.info({ removed }, 'removed sessions of nodes whose heartbeat stopped');
   }
 
@@ -151,7 +151,6 @@ export async function listLiveSessions(
   db: Db,
   options: { now: Date; timing?: SessionTiming; local?: SessionRegistry; accountId?: number },
 ): Promise<LiveSession[]> {
-  const liveSince = new Date(options.now.getTime() - (options.timing ?? defaultSessionTiming).staleAfterMs);
-  const rows = await createSessionsRepo(db).list(liveSince, options.accountId);
+  const rows = await createSessionsRepo(db).list(liveSince(options.now, options.timing ?? defaultSessionTiming), options.accountId);
   return rows.map((row) => options.local?.local(row.id) ?? row);
 }

@@ -23,6 +23,17 @@ export async function loosenForBigInsert(ctx: ApplyContext): Promise<string[]> {
   return ctx.db.adapter.name === 'sqlite' ? dropSqliteIndexes(ctx.trx) : dropPostgresIndexesAndKeys(ctx.trx);
 }
 
+/**
+ * Puts back what loosenForBigInsert took away. PostgreSQL then gathers statistics (as its manual advises
+ * after a bulk load): autovacuum gets to tables of a million new rows only later, and the next file's
+ * plan, run before it, took a million users for a few thousand.
+ */
+export async function restoreAfterBigInsert(ctx: ApplyContext, restore: readonly string[]): Promise<void> {
+  if (restore.length === 0) return;
+  for (const ddl of restore) await sql.raw(ddl).execute(ctx.trx);
+  if (ctx.db.adapter.name === 'postgres') await sql`analyze core_users, core_user_roles`.execute(ctx.trx);
+}
+
 async function isBigInsert(trx: Kysely<Database>): Promise<boolean> {
   const { rows } = await sql<{ created: number | string; existing: number | string }>`select
       (select count(*) from stage_users where outcome = 'created' and has_error = ${false}) as created,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Db } from '../../../db/index.ts';
-import { flagRowsWithProblems, stageUserColumns } from './stage.ts';
+import { flagRowsWithProblems, stageUserColumns, type StageSpace } from './stage.ts';
 
 type Problem = [line: number, field: string, message: string];
 
@@ -69,7 +69,7 @@ export async function matchExistingUsers(db: Db, trx: Kysely<Database>): Promise
  * user's manager created later in the file is known before the insert. A row found bad later keeps
  * its drawn id unused (a gap, as after any rolled-back insert).
  */
-export async function restageWithMatches(trx: Kysely<Database>): Promise<void> {
+export async function restageWithMatches(trx: Kysely<Database>, space: StageSpace): Promise<void> {
   const columns = sql.join(stageUserColumns.map((c) => sql.ref(`s.${c.name}`)));
   await sql`alter table stage_users rename to stage_input`.execute(trx);
   // Without statistics the planner took the million staged rows for 290,000 and split both hash joins
@@ -83,7 +83,7 @@ export async function restageWithMatches(trx: Kysely<Database>): Promise<void> {
   // takes its keys for hundreds of bytes: at 128 MB both hash joins of a million users split into 4
   // batches on disk and the sort by line spilled 190 MB, where the real keys fit in memory.
   await sql`set local work_mem = '512MB'`.execute(trx);
-  await sql`create temp table stage_users on commit drop as
+  await sql`${space.createTable} stage_users ${space.suffix} as
     select ${columns},
       coalesce(e.id, l.id, nextval(${sequence}))::integer as target_id,
       case when e.id is not null then 'employee_number' when l.id is not null then 'login' end as matched_by,

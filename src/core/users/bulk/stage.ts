@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import crypto from 'node:crypto';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { BulkColumn, Database, Db } from '../../../db/index.ts';
 
 /**
@@ -42,10 +43,26 @@ export const stageRoleColumns: readonly BulkColumn[] = [
   { name: 'role_id', pgType: 'integer' },
 ];
 
-export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<void> {
+/**
+ * Where one import's stage tables live. PostgreSQL, where the role may create schemas: unlogged tables
+ * in a schema of this import's own (first on the search path for the transaction, dropped at close;
+ * a rollback removes it too). Unlike temporary tables, which live in one backend's local buffers,
+ * these can be read by parallel workers, so the plan's joins and the stage's indexes use both cores
+ * (the checks of a million rows took 5.7 s on temporary tables, 4.0 s on these). Otherwise temporary
+ * tables, gone when the transaction (PostgreSQL) or the import (SQLite) ends.
+ */
+export interface StageSpace {
+  /** `create temp table` or `create unlogged table`. */
+  readonly createTable: RawBuilder<unknown>;
+  /** `on commit drop` for PostgreSQL's temporary tables, else nothing. */
+  readonly suffix: RawBuilder<unknown>;
+  /** The import's own schema and the search path to restore, when it has one. */
+  readonly schema?: { name: string; searchPath: string };
+}
+
+export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<StageSpace> {
   const { adapter } = db;
   const bool = sql.raw(adapter.booleanType);
-  const suffix = sql.raw(adapter.tempTableSuffix);
   if (adapter.name === 'postgres') {
     // For this transaction only: the plan's hash joins of a million staged rows against a million users
     // spilled to disk in batches with the default 4 MB, and the stage's indexes sort in memory.
@@ -59,18 +76,33 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
       await sql`drop table if exists temp.${sql.raw(table)}`.execute(trx);
     }
   }
+  const space = await stageSpace(db, trx);
+  const { createTable, suffix } = space;
   const text = stageUserColumns
     .filter((c) => c.pgType === 'text')
     .map((c) => sql`${sql.id(c.name)} text`);
-  await sql`create temp table stage_users (
+  await sql`${createTable} stage_users (
     line integer primary key,
     ${sql.join(text)},
     active ${bool}, ccw_user ${bool}, has_roles ${bool} not null, has_error ${bool} not null,
     target_id integer, matched_by text, outcome text, was_licensed ${bool}
   ) ${suffix}`.execute(trx);
-  await sql`create temp table stage_problems (line integer not null, field text not null, message text not null) ${suffix}`.execute(trx);
-  await sql`create temp table stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);
-  await sql`create temp table stage_deactivated (user_id integer primary key) ${suffix}`.execute(trx);
+  await sql`${createTable} stage_problems (line integer not null, field text not null, message text not null) ${suffix}`.execute(trx);
+  await sql`${createTable} stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);
+  await sql`${createTable} stage_deactivated (user_id integer primary key) ${suffix}`.execute(trx);
+  return space;
+}
+
+async function stageSpace(db: Db, trx: Kysely<Database>): Promise<StageSpace> {
+  const temporary = { createTable: sql`create temp table`, suffix: sql.raw(db.adapter.tempTableSuffix) };
+  if (db.adapter.name !== 'postgres') return temporary;
+  const { rows } = await sql<{ may: boolean; path: string }>`
+    select has_database_privilege(current_database(), 'CREATE') as may, current_setting('search_path') as path`.execute(trx);
+  if (!rows[0]?.may) return temporary;
+  const name = `workgate_stage_${crypto.randomBytes(8).toString('hex')}`;
+  await sql`create schema ${sql.id(name)}`.execute(trx);
+  await sql`select set_config('search_path', ${`${name}, ${rows[0].path}`}, true)`.execute(trx);
+  return { createTable: sql`create unlogged table`, suffix: sql``, schema: { name, searchPath: rows[0].path } };
 }
 
 /**
@@ -114,8 +146,12 @@ export async function refreshStageStatistics(db: Db, trx: Kysely<Database>): Pro
   if (db.adapter.name === 'postgres') await sql`analyze stage_users`.execute(trx);
 }
 
-/** SQLite keeps temporary tables for the connection's life: drop them when the import ends. */
-export async function dropStageTables(db: Db, trx: Kysely<Database>): Promise<void> {
+/** Removes the stage tables when the import ends: SQLite keeps temporary tables for the connection's life. */
+export async function dropStageTables(db: Db, trx: Kysely<Database>, space: StageSpace): Promise<void> {
+  if (space.schema) {
+    await sql`drop schema ${sql.id(space.schema.name)} cascade`.execute(trx);
+    await sql`select set_config('search_path', ${space.schema.searchPath}, true)`.execute(trx);
+  }
   if (db.adapter.name !== 'sqlite') return;
   for (const table of ['stage_users', 'stage_problems', 'stage_user_roles', 'stage_deactivated']) {
     await sql`drop table if exists temp.${sql.raw(table)}`.execute(trx);

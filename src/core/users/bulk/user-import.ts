@@ -23,7 +23,7 @@ import {
   restageWithMatches,
 } from './checks.ts';
 import { managerLoops } from './cycles.ts';
-import { loosenForBigInsert } from './big-insert.ts';
+import { loosenForBigInsert, restoreAfterBigInsert } from './big-insert.ts';
 import { recordOutboxEvents } from './outbox-events.ts';
 import {
   createStageTables,
@@ -80,9 +80,26 @@ export interface UserImportDeps {
   db: Db;
   clock: () => Date;
   outbox: OutboxPort;
+  /**
+   * PostgreSQL: does a file of `rows` rows against `users` users decide its outcomes by whole-table hash
+   * joins rather than a lookup per row? Default: 10,000 rows or more naming at least a quarter of the users.
+   */
+  planByHash?: (rows: number, users: number) => boolean;
 }
 
+const PLAN_BY_HASH_FROM = 10_000;
+
+/** A file naming at least a quarter of the users, and 10,000 rows or more: its plan reads whole tables. */
+export const coversManyUsers = (rows: number, users: number): boolean => rows >= PLAN_BY_HASH_FROM && rows * 4 >= users;
+
 const STAGE_BATCH = 5_000;
+
+interface StagedBatch {
+  rows: number;
+  users: unknown[][];
+  roleLinks: unknown[][];
+  problems: unknown[][];
+}
 
 /**
  * A file of users applied in one transaction (the caller's), set-based so a million rows take
@@ -91,37 +108,49 @@ const STAGE_BATCH = 5_000;
  */
 export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database>, options: UserImportOptions) {
   const { db } = deps;
-  await createStageTables(db, trx);
+  const space = await createStageTables(db, trx);
   const roles = await roleIndex(trx);
   const comparesRoleSets = db.adapter.name === 'postgres';
   let staged = 0;
+  // The copy of the last batch, still running on the transaction's connection while the caller reads and
+  // checks the next one (PostgreSQL ingests as JavaScript works; one batch in flight bounds memory).
+  let writing: Promise<void> = Promise.resolve();
 
   async function add(rows: readonly UserImportRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += STAGE_BATCH) await stage(rows.slice(i, i + STAGE_BATCH));
+    for (let i = 0; i < rows.length; i += STAGE_BATCH) {
+      const batch = prepare(rows.slice(i, i + STAGE_BATCH));
+      await writing;
+      writing = write(batch);
+      // Rejections surface at the next add or at plan; never unhandled meanwhile.
+      writing.catch(() => {});
+    }
   }
 
-  async function stage(rows: readonly UserImportRow[]): Promise<void> {
-    const users: unknown[][] = [];
-    const roleLinks: unknown[][] = [];
-    const problems: unknown[][] = [];
+  function prepare(rows: readonly UserImportRow[]): StagedBatch {
+    const batch: StagedBatch = { rows: rows.length, users: [], roleLinks: [], problems: [] };
     for (const row of rows) {
       const found = new Problems('user');
       if (!row.unreadable) checkUserFields(found, row.input, row.input);
       const roleIds = row.unreadable ? [] : resolveRoleNames(row.input.roles ?? [], roles, found);
       const all = [...row.problems, ...problemsOf(found)];
-      for (const p of all) problems.push([row.line, p.field, p.message]);
-      for (const roleId of roleIds) roleLinks.push([row.line, roleId]);
-      users.push(stageRow(row, options, roleIds, all.length > 0, comparesRoleSets));
+      for (const p of all) batch.problems.push([row.line, p.field, p.message]);
+      for (const roleId of roleIds) batch.roleLinks.push([row.line, roleId]);
+      batch.users.push(stageRow(row, options, roleIds, all.length > 0, comparesRoleSets));
     }
-    await db.bulkInsert(trx, 'stage_users', stageUserColumns, users);
-    await db.bulkInsert(trx, 'stage_user_roles', stageRoleColumns, roleLinks);
-    await db.bulkInsert(trx, 'stage_problems', stageProblemColumns, problems);
-    staged += rows.length;
+    return batch;
+  }
+
+  async function write(batch: StagedBatch): Promise<void> {
+    await db.bulkInsert(trx, 'stage_users', stageUserColumns, batch.users);
+    await db.bulkInsert(trx, 'stage_user_roles', stageRoleColumns, batch.roleLinks);
+    await db.bulkInsert(trx, 'stage_problems', stageProblemColumns, batch.problems);
+    staged += batch.rows;
   }
 
   async function plan(): Promise<UserImportCounts> {
+    await writing;
     if (db.adapter.name === 'postgres') {
-      await restageWithMatches(trx);
+      await restageWithMatches(trx, space);
       await checkDuplicateKeys(db, trx, await indexStageTables(db, trx));
       await checkEmployeeNumbersKept(db, trx);
     } else {
@@ -130,9 +159,17 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     }
     await checkTakenValues(db, trx);
     if (options.given.has('manager')) await checkManagers(db, trx);
-    await decideOutcomes(db, trx, options.given);
+    await decideOutcomes(db, trx, space, options.given, db.adapter.name === 'postgres' && (await plansByHash()));
     await refreshStageStatistics(db, trx);
     return counts();
+  }
+
+  async function plansByHash(): Promise<boolean> {
+    const policy = deps.planByHash ?? coversManyUsers;
+    // The usual small file needs no count of the users.
+    if (policy === coversManyUsers && staged < PLAN_BY_HASH_FROM) return false;
+    const { rows } = await sql<{ n: number | string }>`select count(*) as n from core_users`.execute(trx);
+    return policy(staged, Number(rows[0]?.n ?? 0));
   }
 
   let full: { missing: number; active: number } | undefined;
@@ -168,7 +205,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       await insertCreatedUsers(ctx);
       await updateChangedUsers(ctx);
       await replaceRoles(ctx);
-      for (const ddl of restore) await sql.raw(ddl).execute(trx);
+      await restoreAfterBigInsert(ctx, restore);
       await deactivateMissing(ctx);
       const loops = options.given.has('manager') ? await managerLoops(trx) : [];
       if (loops.length === 0) {
@@ -228,7 +265,12 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     }
   }
 
-  return { add, plan, apply, outcomes, close: () => dropStageTables(db, trx) };
+  async function close(): Promise<void> {
+    await writing.catch(() => {});
+    await dropStageTables(db, trx, space);
+  }
+
+  return { add, plan, apply, outcomes, close };
 }
 
 export type UserImport = Awaited<ReturnType<typeof startUserImport>>;

@@ -312,6 +312,29 @@ for (const dialect of dialects()) {
         }
       });
 
+      it('tells sync of licensed users only: those the file changes, then those a Full file deactivates', async () => {
+        const t = await dialect.create();
+        try {
+          const licensed = { ccwUser: true };
+          await runImport(t, [row(2, 'ann', licensed), row(3, 'bea'), row(4, 'cyd', licensed), row(5, 'dan'), row(6, 'eve', licensed)]);
+          const ids = new Map((await t.db.kysely.selectFrom('core_users').select(['id', 'login']).execute()).map((u) => [u.login, u.id]));
+          const events: OutboxEvent[] = [];
+          const outbox: OutboxPort = { recordMany: async (_trx, e) => void events.push(...e), committed: () => {} };
+          // ann changes, eve loses the licence (sync must hear), bea changes unlicensed; cyd and dan are left out.
+          await runImport(t, [row(2, 'ann', { ...licensed, firstname: 'Ann' }), row(3, 'bea', { firstname: 'Bea' }), row(6, 'eve', { ccwUser: false })], { fullFeed: true, outbox });
+          assert.deepEqual(
+            events.map((e) => [e.entityId, e.kind]),
+            [
+              [ids.get('ann'), 'updated'],
+              [ids.get('eve'), 'updated'],
+              [ids.get('cyd'), 'updated'],
+            ],
+          );
+        } finally {
+          await t.drop();
+        }
+      });
+
       it('a Full file deactivates the active users it does not name, never those whose row has an error', async () => {
         const t = await dialect.create();
         try {

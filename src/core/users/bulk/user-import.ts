@@ -123,6 +123,8 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       writing = write(batch);
       // Rejections surface at the next add or at plan; never unhandled meanwhile.
       writing.catch(() => {});
+      // SQLite writes synchronously anyway: nothing to overlap, and no second batch held in memory.
+      if (db.adapter.name === 'sqlite') await writing;
     }
   }
 
@@ -210,7 +212,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       const loops = options.given.has('manager') ? await managerLoops(trx) : [];
       if (loops.length === 0) {
         await sql`release savepoint user_import`.execute(trx);
-        await recordOutboxEvents(trx, deps.outbox);
+        await recordOutboxEvents(trx, space, deps.outbox);
         return counts();
       }
       await sql`rollback to savepoint user_import`.execute(trx);

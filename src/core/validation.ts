@@ -80,7 +80,8 @@ export function clean(value: string | null | undefined): string | null | undefin
 }
 
 /** Characters of a string: its UTF-16 units less the second half of each surrogate pair. */
-function codePoints(value: string): number {
+/** Characters as the platform counts them (code points: an emoji is one). */
+export function codePoints(value: string): number {
   let pairs = 0;
   for (let i = 0; i < value.length - 1; i++) {
     const unit = value.charCodeAt(i);

@@ -61,7 +61,8 @@ export function usersLayout(startUserImport: StartUserImport): Layout {
 
 function toImportRow(row: LayoutRow): UserImportRow {
   const v = row.values as Record<string, unknown>;
-  const input = { ...v } as UserInput;
+  // The row's own values object becomes the input (no copy per row): nothing reads row.values after this.
+  const input = v as UserInput;
   if ('manager' in v) input.manager = typeof v.manager === 'string' ? { login: v.manager } : null;
   if ('roles' in v) input.roles = (v.roles as string[]).map((name) => ({ name }));
   if (typeof v.defaultCurrency === 'string') input.defaultCurrency = v.defaultCurrency.toUpperCase();

@@ -134,7 +134,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       const found = new Problems('user');
       if (!row.unreadable) checkUserFields(found, row.input, row.input);
       const roleIds = row.unreadable ? [] : resolveRoleNames(row.input.roles ?? [], roles, found);
-      const all = [...row.problems, ...problemsOf(found)];
+      const all = found.count === 0 ? row.problems : [...row.problems, ...problemsOf(found)];
       for (const p of all) batch.problems.push([row.line, p.field, p.message]);
       for (const roleId of roleIds) batch.roleLinks.push([row.line, roleId]);
       batch.users.push(stageRow(row, options, roleIds, all.length > 0, comparesRoleSets));

@@ -14,6 +14,7 @@ import { choiceOption, listOption, positiveInteger, type Benchmark } from './lib
 import { benchDialects, createBenchDatabase, type BenchDialect } from './lib/databases.ts';
 import { describeMachine, machineFacts } from './lib/machine.ts';
 import { formatMarkdownTable, formatNumber, formatTable } from './lib/table.ts';
+import { serverNodeOptions } from '../src/gc-policy.ts';
 
 const resultsDir = path.resolve(import.meta.dirname, '..', '.bench');
 const childScript = path.join(import.meta.dirname, 'feeds', 'child.ts');
@@ -71,7 +72,9 @@ function sampleRss(pid: number | undefined): { stop(): SampledRss } {
 
 /** Runs bench/feeds/child.ts with the task; its last `RESULT` line is the answer. */
 function runChild<T>(task: Task, cpuProfileDir?: string): Promise<T & { sampledRss: SampledRss }> {
-  const args = [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), childScript, JSON.stringify(task)];
+  // The pipeline runs with the V8 options `workgate serve` runs with (serverNodeOptions); the anchors without.
+  const v8Options = task.mode === 'pipeline' ? serverNodeOptions : [];
+  const args = [...v8Options, ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), childScript, JSON.stringify(task)];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     const sampler = sampleRss(child.pid);

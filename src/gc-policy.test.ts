@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { serverNodeOptions } from './gc-policy.ts';
 
 /**
  * A child process streams 768 MiB through 256 KiB Buffers, 32 of them alive at a time (a transfer's
@@ -39,4 +41,12 @@ test('under Buffer churn the server policy runs far fewer full collections, with
   assert.ok(without.majors >= 6, `expected V8's default to collect often here: ${JSON.stringify(without)}`);
   assert.ok(withPolicy.majors * 3 <= without.majors, `policy: ${JSON.stringify(withPolicy)}, default: ${JSON.stringify(without)}`);
   assert.ok(withPolicy.rssMiB < 512, `memory grew without bound: ${JSON.stringify(withPolicy)}`);
+});
+
+test('npm start and the workgate command both pass serverNodeOptions to node (V8 reads them at start-up only)', () => {
+  const root = path.join(import.meta.dirname, '..');
+  const start = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const shebang = fs.readFileSync(path.join(root, 'bin', 'workgate.js'), 'utf8').split('\n')[0]!;
+  assert.equal(start, `node ${serverNodeOptions.join(' ')} src/cli.ts serve`);
+  assert.equal(shebang, `#!/usr/bin/env -S node ${serverNodeOptions.join(' ')}`);
 });

@@ -16,3 +16,12 @@ export const bufferAccountingFlag = '--external-memory-accounted-in-global-limit
 export function applyServerGcPolicy(): void {
   v8.setFlagsFromString(bufferAccountingFlag);
 }
+
+/**
+ * Node options `npm start` and the `workgate` command start with (package.json, bin/workgate.js): V8 sizes
+ * its young generation at start-up only. A feed file's rows live for one batch, a little longer than the
+ * default young generation (16 MB semi-spaces) holds them, so many were promoted and the old generation grew
+ * until a full collection: a million-row Full file on SQLite peaked at 487-529 MB (the goal is 512), and at
+ * 376-382 MB with 32 MB semi-spaces (docs/benchmarks.md, Feeds).
+ */
+export const serverNodeOptions: readonly string[] = ['--max-semi-space-size=32'];

@@ -15,6 +15,7 @@ export {
   lookupValueQuerySchema,
 } from './query-schemas.ts';
 export { isCurrencyCode } from './validation.ts';
+export { normalizeAuthenticationMethod } from './users/user-fields.ts';
 export { noOutbox, outboxEntities, type OutboxEntity, type OutboxEvent, type OutboxPort } from './outbox.port.ts';
 export type { SegmentValueUsage, SegmentPair } from './accounts.service.ts';
 export {

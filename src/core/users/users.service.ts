@@ -7,6 +7,7 @@ import type { OutboxPort } from '../outbox.port.ts';
 import { resolveRoles } from '../roles.service.ts';
 import { clean, Problems } from '../validation.ts';
 import type { Actor, User, UserInput, UserKey } from './user.types.ts';
+import { checkUserFields, normalizeAuthenticationMethod } from './user-fields.ts';
 import { denseRange, findUserRow, hydrateUsers, listUserRows, managerChain, setUserRoles, takenUniqueValues, userIdsPage } from './users.repo.ts';
 
 type UserRow = Selectable<CoreUserTable>;
@@ -139,10 +140,7 @@ function normalize(input: UserInput): UserInput {
     const value = out[key];
     if (typeof value === 'string' || value === null) (out as Record<string, unknown>)[key] = clean(value);
   }
-  if (typeof out.authenticationMethod === 'string') {
-    const method = out.authenticationMethod.toLowerCase();
-    out.authenticationMethod = method === 'coupa_credentials' ? 'password' : method === 'saml' ? 'sso' : method;
-  }
+  if (typeof out.authenticationMethod === 'string') out.authenticationMethod = normalizeAuthenticationMethod(out.authenticationMethod);
   if (out.defaultCurrency) out.defaultCurrency = out.defaultCurrency.toUpperCase();
   return out;
 }
@@ -163,28 +161,7 @@ async function prepareColumns(
   const firstname = pick('firstname', existing?.firstname);
   const lastname = pick('lastname', existing?.lastname);
 
-  if (problems.required('login', 'Login', login)) problems.length('login', 'Login', login, 255, 2);
-  if (problems.required('email', 'Email', email)) {
-    problems.length('email', 'Email', email, 255);
-    problems.email('email', 'Email', email);
-  }
-  if (problems.required('firstname', 'First name', firstname)) problems.length('firstname', 'First name', firstname, 40);
-  if (problems.required('lastname', 'Last name', lastname)) problems.length('lastname', 'Last name', lastname, 40);
-  problems.length('middlename', 'Middle name', input.middlename, 40);
-  problems.length('mention-name', 'Mention name', input.mentionName, 255);
-  problems.length('employee-number', 'Employee number', input.employeeNumber, 255);
-  problems.phone('phone-work', 'Phone work', input.phoneWork);
-  problems.phone('phone-mobile', 'Phone mobile', input.phoneMobile);
-  problems.currency('default-currency', 'Default currency', input.defaultCurrency);
-  problems.length('default-locale', 'Default locale', input.defaultLocale, 20);
-  problems.length('sso-identifier', 'SSO identifier', input.ssoIdentifier, 255);
-  if (input.authenticationMethod && !['password', 'sso'].includes(input.authenticationMethod)) {
-    problems.add('authentication-method', `Authentication method "${input.authenticationMethod}" must be one of password, sso (or coupa_credentials, saml)`);
-  }
-  if (input.approvalLimit) {
-    problems.decimal('approval-limit', 'Approval limit', input.approvalLimit.amount);
-    problems.currency('approval-limit', 'Approval limit currency', input.approvalLimit.currency);
-  }
+  checkUserFields(problems, input, { login, email, firstname, lastname });
 
   const taken = await takenUniqueValues(
     db,

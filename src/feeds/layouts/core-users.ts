@@ -1,4 +1,5 @@
 import type { FieldProblem } from '../../shared/errors.ts';
+import { normalizeAuthenticationMethod } from '../../core/index.ts';
 import type { UserImportOptions, UserImportOutcome, UserImport, UserImportRow, UserInput } from '../../core/index.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../db/index.ts';
@@ -66,10 +67,7 @@ function toImportRow(row: LayoutRow): UserImportRow {
   if ('manager' in v) input.manager = typeof v.manager === 'string' ? { login: v.manager } : null;
   if ('roles' in v) input.roles = (v.roles as string[]).map((name) => ({ name }));
   if (typeof v.defaultCurrency === 'string') input.defaultCurrency = v.defaultCurrency.toUpperCase();
-  if (typeof v.authenticationMethod === 'string') {
-    const method = v.authenticationMethod.toLowerCase();
-    input.authenticationMethod = method === 'coupa_credentials' ? 'password' : method === 'saml' ? 'sso' : method;
-  }
+  if (typeof v.authenticationMethod === 'string') input.authenticationMethod = normalizeAuthenticationMethod(v.authenticationMethod);
   const problems: FieldProblem[] = row.problems.map((p) => ({ field: p.column ?? '', message: p.message }));
   return { line: row.line, input, problems, ...(row.unreadable ? { unreadable: true } : {}) };
 }

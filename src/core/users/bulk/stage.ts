@@ -71,11 +71,8 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
     // Compiling the big statements (JIT) took 1.5 s of one 24 s update and about 2 s per file in all.
     await sql`set local jit = off`.execute(trx);
   }
-  if (adapter.name === 'sqlite') {
-    for (const table of ['stage_users', 'stage_problems', 'stage_user_roles', 'stage_deactivated']) {
-      await sql`drop table if exists temp.${sql.raw(table)}`.execute(trx);
-    }
-  }
+  // SQLite keeps temporary tables for the connection's life: an import cut off before close left them.
+  if (adapter.name === 'sqlite') await dropSqliteStageTables(trx);
   const space = await stageSpace(db, trx);
   const { createTable, suffix } = space;
   const text = stageUserColumns
@@ -152,7 +149,10 @@ export async function dropStageTables(db: Db, trx: Kysely<Database>, space: Stag
     await sql`drop schema ${sql.id(space.schema.name)} cascade`.execute(trx);
     await sql`select set_config('search_path', ${space.schema.searchPath}, true)`.execute(trx);
   }
-  if (db.adapter.name !== 'sqlite') return;
+  if (db.adapter.name === 'sqlite') await dropSqliteStageTables(trx);
+}
+
+async function dropSqliteStageTables(trx: Kysely<Database>): Promise<void> {
   for (const table of ['stage_users', 'stage_problems', 'stage_user_roles', 'stage_deactivated']) {
     await sql`drop table if exists temp.${sql.raw(table)}`.execute(trx);
   }

@@ -6,8 +6,11 @@ import { test } from 'node:test';
 import { serverNodeOptions } from './gc-policy.ts';
 
 /**
- * A child process streams 768 MiB through 256 KiB Buffers, 32 of them alive at a time (a transfer's
+ * A child process streams 2 GiB through 256 KiB Buffers, 32 of them alive at a time (a transfer's
  * in-flight requests), and counts its full (major) collections, with and without the server's policy.
+ * V8's memory reducer adds a few time-driven collections on a busy machine (CI saw 3 with the policy
+ * against 8 without at 768 MiB), so the volume is large enough that the default's per-64-MB collections
+ * (17-26 seen here) stay well apart from the policy's (0-6).
  */
 const churn = (withPolicy: boolean) => `
   import { constants, PerformanceObserver } from 'node:perf_hooks';
@@ -18,7 +21,7 @@ const churn = (withPolicy: boolean) => `
   });
   observer.observe({ entryTypes: ['gc'] });
   const alive = [];
-  for (let i = 0; i < 3072; i++) {
+  for (let i = 0; i < 8192; i++) {
     const buffer = Buffer.allocUnsafe(256 * 1024);
     buffer[0] = i;
     alive[i % 32] = buffer;
@@ -38,8 +41,8 @@ function run(withPolicy: boolean): { majors: number; rssMiB: number } {
 test('under Buffer churn the server policy runs far fewer full collections, with memory still bounded', () => {
   const without = run(false);
   const withPolicy = run(true);
-  assert.ok(without.majors >= 6, `expected V8's default to collect often here: ${JSON.stringify(without)}`);
-  assert.ok(withPolicy.majors * 3 <= without.majors, `policy: ${JSON.stringify(withPolicy)}, default: ${JSON.stringify(without)}`);
+  assert.ok(without.majors >= 12, `expected V8's default to collect often here: ${JSON.stringify(without)}`);
+  assert.ok(withPolicy.majors * 2 <= without.majors, `policy: ${JSON.stringify(withPolicy)}, default: ${JSON.stringify(without)}`);
   assert.ok(withPolicy.rssMiB < 512, `memory grew without bound: ${JSON.stringify(withPolicy)}`);
 });
 

@@ -243,7 +243,7 @@ async function runPipeline(task: Task): Promise<PipelineResult> {
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     ...(task.statements
-      ? { statements: [...statementTimes].map(([sql, t]) => ({ sql, ms: Math.round(t.ms), calls: t.calls })).sort((a, b) => b.ms - a.ms).slice(0, 15) }
+      ? { statements: [...statementTimes].map(([sql, t]) => ({ sql, ms: Math.round(t.ms), calls: t.calls })).sort((a, b) => b.ms - a.ms).slice(0, Number(process.env.WORKGATE_BENCH_STATEMENTS_TOP ?? 15)) }
       : {}),
   };
 }

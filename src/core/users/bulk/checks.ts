@@ -43,6 +43,32 @@ export async function checkDuplicateKeys(db: Db, trx: Kysely<Database>, known: {
 }
 
 /**
+ * Two good rows that found one user, one by Employee Number and the other by Login (each key alone is
+ * unique in the file by now): both are errors, since either could be the user's record. PostgreSQL
+ * knows there are none when the stage's target index could be built unique (indexStageTables).
+ */
+export async function checkOneRowPerUser(db: Db, trx: Kysely<Database>, known: { targetsUnique: boolean }): Promise<void> {
+  if (known.targetsUnique) return;
+  const { rows } = await sql<{ line: number; target_id: number; matched_by: string; owner: string }>`
+    select s.line, s.target_id, s.matched_by, u.login as owner from stage_users s join core_users u on u.id = s.target_id
+    where s.has_error = ${false} and s.target_id in (
+      select target_id from stage_users where has_error = ${false} and matched_by is not null group by target_id having count(*) > 1)
+    order by s.target_id, s.line`.execute(trx);
+  const linesByUser = new Map<number, number[]>();
+  for (const r of rows) linesByUser.set(r.target_id, [...(linesByUser.get(r.target_id) ?? []), r.line]);
+  await record(
+    db,
+    trx,
+    rows.map((r) => {
+      const lines = linesByUser.get(r.target_id)!;
+      const named = lines.length === 2 ? `Lines ${lines[0]} and ${lines[1]} both` : `Lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)} all`;
+      const field = r.matched_by === 'employee_number' ? 'employee-number' : 'login';
+      return [r.line, field, `${named} name user ${r.owner} (by Employee Number or Login): a user may appear only once per file`];
+    }),
+  );
+}
+
+/**
  * Finds each row's user: by Employee Number first, then by Login. A row may change a user's Login
  * when matched by Employee Number, never the reverse. Every row is matched, even one with errors,
  * so a Full file never deactivates a user whose row merely had a mistake. SQLite: an update of the

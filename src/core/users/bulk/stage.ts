@@ -107,31 +107,34 @@ async function stageSpace(db: Db, trx: Kysely<Database>): Promise<StageSpace> {
  * (a sort) rather than kept up row by row while staging. PostgreSQL then gets statistics: autovacuum
  * never analyzes temporary tables, so without them it plans every join blind.
  */
-export async function indexStageTables(db: Db, trx: Kysely<Database>): Promise<{ loginsUnique: boolean }> {
-  const loginsUnique = db.adapter.name === 'postgres' && (await tryUniqueLoginIndex(db, trx));
+export async function indexStageTables(db: Db, trx: Kysely<Database>): Promise<{ loginsUnique: boolean; targetsUnique: boolean }> {
+  const postgres = db.adapter.name === 'postgres';
+  const loginsUnique = postgres && (await tryUniqueIndex(db, trx, sql`stage_users_login on stage_users (login)`));
   if (!loginsUnique) await sql`create index stage_users_login on stage_users (login)`.execute(trx);
-  await sql`create index stage_users_target on stage_users (target_id)`.execute(trx);
+  // PostgreSQL has matched every row by now (and numbered the new ones); SQLite matches later.
+  const targetsUnique = postgres && (await tryUniqueIndex(db, trx, sql`stage_users_target on stage_users (target_id)`));
+  if (!targetsUnique) await sql`create index stage_users_target on stage_users (target_id)`.execute(trx);
   await sql`create index stage_problems_line on stage_problems (line)`.execute(trx);
   await sql`create index stage_user_roles_line on stage_user_roles (line, role_id)`.execute(trx);
-  if (db.adapter.name === 'postgres') await sql`analyze stage_users, stage_user_roles, stage_problems`.execute(trx);
-  return { loginsUnique };
+  if (postgres) await sql`analyze stage_users, stage_user_roles, stage_problems`.execute(trx);
+  return { loginsUnique, targetsUnique };
 }
 
 /**
- * PostgreSQL: the login index built unique, which proves in the same sort that no Login repeats, so
- * the duplicate check needs no group-by of its own (0.8 s at a million rows). A file that does repeat
- * one gets the plain index and the check, which names the lines.
+ * PostgreSQL: an index built unique, which proves in the same sort that no value repeats, so the check
+ * for repeats needs no group-by of its own (0.8 s at a million rows). Where one does repeat, the plain
+ * index is built and the check names the lines.
  */
-async function tryUniqueLoginIndex(db: Db, trx: Kysely<Database>): Promise<boolean> {
-  await sql`savepoint stage_login`.execute(trx);
+async function tryUniqueIndex(db: Db, trx: Kysely<Database>, index: RawBuilder<unknown>): Promise<boolean> {
+  await sql`savepoint stage_unique`.execute(trx);
   try {
-    await sql`create unique index stage_users_login on stage_users (login)`.execute(trx);
+    await sql`create unique index ${index}`.execute(trx);
   } catch (error) {
     if (!db.adapter.isUniqueViolation(error)) throw error;
-    await sql`rollback to savepoint stage_login`.execute(trx);
+    await sql`rollback to savepoint stage_unique`.execute(trx);
     return false;
   }
-  await sql`release savepoint stage_login`.execute(trx);
+  await sql`release savepoint stage_unique`.execute(trx);
   return true;
 }
 

@@ -291,6 +291,30 @@ for (const dialect of dialects()) {
         }
       });
 
+      it('two rows that name one user (one by Employee Number, one by Login) are both errors naming each other', async () => {
+        const t = await dialect.create();
+        try {
+          await runImport(t, [row(2, 'jdoe', { employeeNumber: 'E1', firstname: 'Jo' }), row(3, 'amy', { employeeNumber: 'E2' })]);
+          const { outcomes } = await runImport(t, [
+            row(2, 'john.doe', { employeeNumber: 'E1', firstname: 'John' }),
+            row(3, 'amy', { employeeNumber: 'E2', firstname: 'Amy' }),
+            row(4, 'jdoe', { firstname: 'Johnny' }),
+          ]);
+          assert.deepEqual(outcomes.map((o) => [o.line, o.outcome, o.problems.map((p) => `${p.field}: ${p.message}`)]), [
+            [2, 'error', ['employee-number: Lines 2 and 4 both name user jdoe (by Employee Number or Login): a user may appear only once per file']],
+            [3, 'updated', []],
+            [4, 'error', ['login: Lines 2 and 4 both name user jdoe (by Employee Number or Login): a user may appear only once per file']],
+          ]);
+          const users = await t.db.kysely.selectFrom('core_users').select(['login', 'firstname']).orderBy('login').execute();
+          assert.deepEqual(users, [
+            { login: 'amy', firstname: 'Amy' },
+            { login: 'jdoe', firstname: 'Jo' },
+          ]);
+        } finally {
+          await t.drop();
+        }
+      });
+
       it("refuses a row that would take another user's Login or Email, naming the holder", async () => {
         const t = await dialect.create();
         try {

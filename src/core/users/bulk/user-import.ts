@@ -18,6 +18,7 @@ import {
   checkDuplicateKeys,
   checkEmployeeNumbersKept,
   checkManagers,
+  checkOneRowPerUser,
   checkTakenValues,
   matchExistingUsers,
   restageWithMatches,
@@ -153,11 +154,14 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     await writing;
     if (db.adapter.name === 'postgres') {
       await restageWithMatches(trx, space);
-      await checkDuplicateKeys(db, trx, await indexStageTables(db, trx));
+      const indexed = await indexStageTables(db, trx);
+      await checkDuplicateKeys(db, trx, indexed);
+      await checkOneRowPerUser(db, trx, indexed);
       await checkEmployeeNumbersKept(db, trx);
     } else {
       await checkDuplicateKeys(db, trx, await indexStageTables(db, trx));
       await matchExistingUsers(db, trx);
+      await checkOneRowPerUser(db, trx, { targetsUnique: false });
     }
     await checkTakenValues(db, trx);
     if (options.given.has('manager')) await checkManagers(db, trx);

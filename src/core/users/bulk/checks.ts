@@ -115,6 +115,7 @@ export async function restageWithMatches(trx: Kysely<Database>, space: StageSpac
       case when e.id is not null then 'employee_number' when l.id is not null then 'login' end as matched_by,
       case when e.id is null and l.id is null then 'created' end as outcome,
       null::boolean as was_licensed,
+      null::integer as manager_after,
       coalesce(l.id <> e.id, false) as login_taken
     from stage_input s
     left join core_users e on e.employee_number = s.employee_number

@@ -28,7 +28,7 @@ export const stageUserColumns: readonly BulkColumn[] = [
   { name: 'approval_limit_currency', pgType: 'text' },
   { name: 'has_roles', pgType: 'boolean' },
   { name: 'has_error', pgType: 'boolean' },
-  /** PostgreSQL: the row's role ids, sorted and distinct, comma-separated (see roleSetOf); null on SQLite. */
+  /** PostgreSQL: the row's role ids, sorted and distinct, comma-separated (see roleSetOf); null on SQLite, which stages links. */
   { name: 'role_ids', pgType: 'text' },
 ];
 
@@ -82,10 +82,11 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
     line integer primary key,
     ${sql.join(text)},
     active ${bool}, ccw_user ${bool}, has_roles ${bool} not null, has_error ${bool} not null,
-    target_id integer, matched_by text, outcome text, was_licensed ${bool}
+    target_id integer, matched_by text, outcome text, was_licensed ${bool}, manager_after integer
   ) ${suffix}`.execute(trx);
   await sql`${createTable} stage_problems (line integer not null, field text not null, message text not null) ${suffix}`.execute(trx);
-  await sql`${createTable} stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);
+  // SQLite's links of each row to its roles; PostgreSQL keeps a row's roles as one set (role_ids).
+  if (adapter.name === 'sqlite') await sql`${createTable} stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);
   await sql`${createTable} stage_deactivated (user_id integer primary key) ${suffix}`.execute(trx);
   return space;
 }
@@ -115,8 +116,8 @@ export async function indexStageTables(db: Db, trx: Kysely<Database>): Promise<{
   const targetsUnique = postgres && (await tryUniqueIndex(db, trx, sql`stage_users_target on stage_users (target_id)`));
   if (!targetsUnique) await sql`create index stage_users_target on stage_users (target_id)`.execute(trx);
   await sql`create index stage_problems_line on stage_problems (line)`.execute(trx);
-  await sql`create index stage_user_roles_line on stage_user_roles (line, role_id)`.execute(trx);
-  if (postgres) await sql`analyze stage_users, stage_user_roles, stage_problems`.execute(trx);
+  if (postgres) await sql`analyze stage_users, stage_problems`.execute(trx);
+  else await sql`create index stage_user_roles_line on stage_user_roles (line, role_id)`.execute(trx);
   return { loginsUnique, targetsUnique };
 }
 

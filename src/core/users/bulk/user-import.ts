@@ -111,7 +111,8 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   const { db } = deps;
   const space = await createStageTables(db, trx);
   const roles = await roleIndex(trx);
-  const comparesRoleSets = db.adapter.name === 'postgres';
+  // PostgreSQL stages a row's roles as one set (role_ids); SQLite as a table of links (stage_user_roles).
+  const rolesAsSets = db.adapter.name === 'postgres';
   let staged = 0;
   // The copy of the last batch, still running on the transaction's connection while the caller reads and
   // checks the next one (PostgreSQL ingests as JavaScript works; one batch in flight bounds memory).
@@ -137,15 +138,15 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       const roleIds = row.unreadable ? [] : resolveRoleNames(row.input.roles ?? [], roles, found);
       const all = found.count === 0 ? row.problems : [...row.problems, ...problemsOf(found)];
       for (const p of all) batch.problems.push([row.line, p.field, p.message]);
-      for (const roleId of roleIds) batch.roleLinks.push([row.line, roleId]);
-      batch.users.push(stageRow(row, options, roleIds, all.length > 0, comparesRoleSets));
+      if (!rolesAsSets) for (const roleId of roleIds) batch.roleLinks.push([row.line, roleId]);
+      batch.users.push(stageRow(row, options, roleIds, all.length > 0, rolesAsSets));
     }
     return batch;
   }
 
   async function write(batch: StagedBatch): Promise<void> {
     await db.bulkInsert(trx, 'stage_users', stageUserColumns, batch.users);
-    await db.bulkInsert(trx, 'stage_user_roles', stageRoleColumns, batch.roleLinks);
+    if (!rolesAsSets) await db.bulkInsert(trx, 'stage_user_roles', stageRoleColumns, batch.roleLinks);
     await db.bulkInsert(trx, 'stage_problems', stageProblemColumns, batch.problems);
     staged += batch.rows;
   }

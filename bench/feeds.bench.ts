@@ -102,15 +102,20 @@ async function withDatabase<T>(database: BenchDialect, tag: string, work: (task:
 }
 
 /**
- * The anchor run several times, each against a fresh database, and its median taken: one COPY of the same
- * million rows took 4.4 s in one case and 9.7 s in the next on this VM (WAL checkpoints of the run before
- * land in it), so a single run moved the ratio by half.
+ * The anchor runs several times, each against a fresh database, half of them before the pipeline and
+ * half after it, and the median counts: one COPY of the same million rows took 4.4 s in one case and
+ * 9.7 s in the next on this VM (PostgreSQL's checkpoints and the host's disk land in it, in spells of
+ * minutes), so a single run moved the ratio by half.
  */
-async function medianAnchor(database: BenchDialect, file: string, runs: number): Promise<{ anchor: AnchorResult; seconds: number[] }> {
+async function anchorRuns(database: BenchDialect, file: string, runs: number): Promise<AnchorResult[]> {
   const samples: AnchorResult[] = [];
   for (let i = 0; i < runs; i++) samples.push(await withDatabase(database, 'fanchor', (base) => runChild<AnchorResult>({ ...base, mode: 'anchor', file })));
-  samples.sort((a, b) => a.seconds - b.seconds);
-  return { anchor: samples[Math.floor((samples.length - 1) / 2)]!, seconds: samples.map((s) => s.seconds) };
+  return samples;
+}
+
+function median(samples: AnchorResult[]): { anchor: AnchorResult; anchorSeconds: number[] } {
+  const sorted = [...samples].sort((a, b) => a.seconds - b.seconds);
+  return { anchor: sorted[Math.floor((sorted.length - 1) / 2)]!, anchorSeconds: sorted.map((s) => s.seconds) };
 }
 
 async function runCase(database: BenchDialect, key: CaseKey, files: GeneratedFiles, settings: CaseSettings): Promise<CaseResult> {
@@ -118,11 +123,12 @@ async function runCase(database: BenchDialect, key: CaseKey, files: GeneratedFil
   const file = fileOf(files, key);
   const loadBefore = load();
   process.stdout.write(`  ${database} ${caseTitles[key]} (${formatNumber(files.rows)} rows) ... `);
-  const { anchor, seconds: anchorSeconds } = await medianAnchor(database, file, settings.anchorRuns);
+  const before = await anchorRuns(database, file, Math.ceil(settings.anchorRuns / 2));
   const cpuProfile = cpuProf ? path.join(resultsDir, `feeds-profile-${database}-${key}-${files.rows}-${Date.now()}`) : undefined;
   const pipeline = await withDatabase(database, 'feeds', (base) =>
     runChild<PipelineResult>({ ...base, mode: 'pipeline', file, statements, ...(key === 'delta-new' ? {} : { seedFile: files.deltaNew }) }, cpuProfile),
   );
+  const { anchor, anchorSeconds } = median([...before, ...(await anchorRuns(database, file, Math.floor(settings.anchorRuns / 2)))]);
   const loadAfter = load();
   const result: CaseResult = { database, case: key, rows: pipeline.counts.rows, pipeline, anchor, anchorSeconds, ratio: pipeline.seconds / anchor.seconds, loadBefore, loadAfter, ...(cpuProfile ? { cpuProfile } : {}) };
   console.log(`${pipeline.status} in ${pipeline.seconds.toFixed(1)} s (anchor ${anchorText(result)} s, x${result.ratio.toFixed(1)}), ` +
@@ -203,7 +209,7 @@ async function run(options: Record<string, string>): Promise<boolean> {
   }
   console.log(`\n${formatTable(headers, tableRows(results))}`);
   console.log('\nseconds: received -> result file written and published (the run final). anchor: PostgreSQL \\copy / SQLite prepared insert loop of the same file ' +
-    `(median of ${settings.anchorRuns} runs, each on a fresh database; ratio against the median) ` +
+    `(median of ${settings.anchorRuns} runs around the pipeline's, each on a fresh database; ratio against the median) ` +
     'into a table with PK login + unique email. phases from the run\'s timings; outbox = time in the sync outbox\'s recordMany (inside apply).');
   const file = path.join(resultsDir, `feeds-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, `${JSON.stringify({ benchmark: 'feeds', at: new Date().toISOString(), machine, options, parseOnly, results }, null, 2)}\n`);
@@ -222,7 +228,7 @@ export const benchmark: Benchmark = {
     cases: { default: caseKeys.join(','), description: `cases: ${caseKeys.join(', ')}` },
     'pg-url': { default: defaultPgUrl, description: 'PostgreSQL server to create databases on (unless WORKGATE_BENCH_PG_URL / WORKGATE_TEST_PG_URL is set)' },
     statements: { default: 'no', description: 'yes: time every SQL statement of the measured run and print the costliest (adds some overhead)' },
-    'anchor-runs': { default: '3', description: 'runs of the anchor per case (fresh database each); the ratio is against their median' },
+    'anchor-runs': { default: '3', description: 'runs of the anchor per case, half before and half after the pipeline (fresh database each); the ratio is against their median' },
     'cpu-prof': { default: 'no', description: 'yes: write a V8 CPU profile of each pipeline child to .bench/feeds-profile-*' },
   },
   run,

@@ -93,7 +93,8 @@ export async function matchExistingUsers(db: Db, trx: Kysely<Database>): Promise
  * matching update took 41 s and numbering the new users another pass; one sequential write replaces
  * both. Ids come from the identity sequence in line order (nextval runs after the sort), so a new
  * user's manager created later in the file is known before the insert. A row found bad later keeps
- * its drawn id unused (a gap, as after any rolled-back insert).
+ * its drawn id unused (a gap, as after any rolled-back insert). The same joins tell whether another
+ * user holds the row's Login (login_taken) or its Email (email_owner) for checkTakenValues.
  */
 export async function restageWithMatches(trx: Kysely<Database>, space: StageSpace): Promise<void> {
   const columns = sql.join(stageUserColumns.map((c) => sql.ref(`s.${c.name}`)));
@@ -116,10 +117,12 @@ export async function restageWithMatches(trx: Kysely<Database>, space: StageSpac
       case when e.id is null and l.id is null then 'created' end as outcome,
       null::boolean as was_licensed,
       null::integer as manager_after,
-      coalesce(l.id <> e.id, false) as login_taken
+      coalesce(l.id <> e.id, false) as login_taken,
+      case when m.id is distinct from coalesce(e.id, l.id) then m.login end as email_owner
     from stage_input s
     left join core_users e on e.employee_number = s.employee_number
     left join core_users l on l.login = s.login
+    left join core_users m on m.email = s.email
     order by s.line`.execute(trx);
   await sql`set local work_mem = '128MB'`.execute(trx);
   await sql`drop table stage_input`.execute(trx);
@@ -151,21 +154,25 @@ export async function checkTakenValues(db: Db, trx: Kysely<Database>): Promise<v
     // PostgreSQL matched every row by Employee Number first (restageWithMatches): a user holding the
     // row's number is the row's own, so that join finds nothing (1.1 s at a million rows).
     if (column === 'employee_number' && db.adapter.name === 'postgres') continue;
-    const col = sql.ref(`s.${column}`);
-    if (column === 'login' && db.adapter.name === 'postgres') {
-      // The user holding the row's Login was found while matching; taken when the row matched another.
-      const { rows } = await sql<{ line: number; value: string }>`
-        select line, login as value from stage_users where has_error = ${false} and login_taken`.execute(trx);
-      for (const r of rows) problems.push([r.line, field, `${label} "${r.value}" has already been taken by user ${r.value}`]);
-      continue;
-    }
-    const { rows } = await sql<{ line: number; value: string; owner: string }>`
-      select s.line, ${col} as value, u.login as owner from stage_users s
-      join core_users u on ${sql.ref(`u.${column}`)} = ${col}
-      where s.has_error = ${false} and (s.target_id is null or u.id <> s.target_id)`.execute(trx);
+    const { rows } = await takenValues(db, column).execute(trx);
     for (const r of rows) problems.push([r.line, field, `${label} "${r.value}" has already been taken by user ${r.owner}`]);
   }
   await record(db, trx, problems);
+}
+
+/** Good rows whose value of `column` another user holds now, and that user's login. */
+function takenValues(db: Db, column: (typeof keyColumns)[number]['column']) {
+  type Taken = { line: number; value: string; owner: string };
+  if (db.adapter.name === 'postgres') {
+    // Found while matching (restageWithMatches): a scan of the stage instead of another join of it with
+    // every user (0.8 s at a million rows).
+    if (column === 'login') return sql<Taken>`select line, login as value, login as owner from stage_users where has_error = ${false} and login_taken`;
+    if (column === 'email') return sql<Taken>`select line, email as value, email_owner as owner from stage_users where has_error = ${false} and email_owner is not null`;
+  }
+  const col = sql.ref(`s.${column}`);
+  return sql<Taken>`select s.line, ${col} as value, u.login as owner from stage_users s
+    join core_users u on ${sql.ref(`u.${column}`)} = ${col}
+    where s.has_error = ${false} and (s.target_id is null or u.id <> s.target_id)`;
 }
 
 /**

@@ -78,8 +78,11 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
   const text = stageUserColumns
     .filter((c) => c.pgType === 'text')
     .map((c) => sql`${sql.id(c.name)} text`);
+  // PostgreSQL rebuilds stage_users once staged (restageWithMatches) and keys it then: a key kept up here
+  // was an index insert per copied row. SQLite's integer primary key is the row id itself.
+  const line = adapter.name === 'postgres' ? sql`line integer not null` : sql`line integer primary key`;
   await sql`${createTable} stage_users (
-    line integer primary key,
+    ${line},
     ${sql.join(text)},
     active ${bool}, ccw_user ${bool}, has_roles ${bool} not null, has_error ${bool} not null,
     target_id integer, matched_by text, outcome text, was_licensed ${bool}, manager_after integer

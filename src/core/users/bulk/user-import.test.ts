@@ -153,6 +153,32 @@ for (const dialect of dialects()) {
         }
       });
 
+      it('a repeat of any one key alone (Employee Number, Email, Mention Name) fails exactly the rows repeating it', async () => {
+        const t = await dialect.create();
+        try {
+          const { outcomes } = await runImport(t, [
+            row(2, 'aa', { employeeNumber: 'E1' }),
+            row(3, 'bb', { employeeNumber: 'E1' }),
+            row(4, 'cc', { email: 'same@example.com' }),
+            row(5, 'dd', { email: 'same@example.com' }),
+            row(6, 'ee', { mentionName: 'mm' }),
+            row(7, 'ff', { mentionName: 'mm' }),
+            row(8, 'gg', { employeeNumber: 'E2', mentionName: 'other' }),
+          ]);
+          assert.deepEqual(outcomes.map((o) => [o.line, o.outcome, o.problems.map((p) => p.message)]), [
+            [2, 'error', ['Employee number "E1" appears on lines 2, 3: a record may appear only once per file']],
+            [3, 'error', ['Employee number "E1" appears on lines 2, 3: a record may appear only once per file']],
+            [4, 'error', ['Email "same@example.com" appears on lines 4, 5: a record may appear only once per file']],
+            [5, 'error', ['Email "same@example.com" appears on lines 4, 5: a record may appear only once per file']],
+            [6, 'error', ['Mention name "mm" appears on lines 6, 7: a record may appear only once per file']],
+            [7, 'error', ['Mention name "mm" appears on lines 6, 7: a record may appear only once per file']],
+            [8, 'created', []],
+          ]);
+        } finally {
+          await t.drop();
+        }
+      });
+
       it('links an existing user to a manager the same file creates, and a new user to an existing one renamed by the file', async () => {
         const t = await dialect.create();
         try {

@@ -20,9 +20,12 @@ import {
   checkManagers,
   checkOneRowPerUser,
   checkTakenValues,
+  keyColumns,
   matchExistingUsers,
   restageWithMatches,
+  type KeyColumn,
 } from './checks.ts';
+import { RepeatDetector } from './repeats.ts';
 import { managerLoops } from './cycles.ts';
 import { loosenForBigInsert, restoreAfterBigInsert } from './big-insert.ts';
 import { recordOutboxEvents } from './outbox-events.ts';
@@ -114,6 +117,13 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   // PostgreSQL stages a row's roles as one set (role_ids); SQLite as a table of links (stage_user_roles).
   const rolesAsSets = db.adapter.name === 'postgres';
   let staged = 0;
+  // Which key columns may hold one value twice, seen while staging: the checks group only those.
+  const repeats: Record<KeyColumn, RepeatDetector> = {
+    login: new RepeatDetector(),
+    email: new RepeatDetector(),
+    employee_number: new RepeatDetector(),
+    mention_name: new RepeatDetector(),
+  };
   // The copy of the last batch, still running on the transaction's connection while the caller reads and
   // checks the next one (PostgreSQL ingests as JavaScript works; one batch in flight bounds memory).
   let writing: Promise<void> = Promise.resolve();
@@ -140,8 +150,16 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       for (const p of all) batch.problems.push([row.line, p.field, p.message]);
       if (!rolesAsSets) for (const roleId of roleIds) batch.roleLinks.push([row.line, roleId]);
       batch.users.push(stageRow(row, options, roleIds, all.length > 0, rolesAsSets));
+      noteKeys(row.input);
     }
     return batch;
+  }
+
+  function noteKeys(input: UserInput): void {
+    repeats.login.add(input.login);
+    repeats.email.add(input.email);
+    repeats.employee_number.add(input.employeeNumber);
+    repeats.mention_name.add(input.mentionName);
   }
 
   async function write(batch: StagedBatch): Promise<void> {
@@ -153,14 +171,16 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
 
   async function plan(): Promise<UserImportCounts> {
     await writing;
+    const mayRepeat = new Set(keyColumns.map((k) => k.column).filter((column) => repeats[column].mayRepeat));
     if (db.adapter.name === 'postgres') {
       await restageWithMatches(trx, space);
-      const indexed = await indexStageTables(db, trx);
-      await checkDuplicateKeys(db, trx, indexed);
+      const indexed = await indexStageTables(db, trx, mayRepeat.has('login'));
+      await checkDuplicateKeys(db, trx, mayRepeat);
       await checkOneRowPerUser(db, trx, indexed);
       await checkEmployeeNumbersKept(db, trx);
     } else {
-      await checkDuplicateKeys(db, trx, await indexStageTables(db, trx));
+      await indexStageTables(db, trx, mayRepeat.has('login'));
+      await checkDuplicateKeys(db, trx, mayRepeat);
       await matchExistingUsers(db, trx);
       await checkOneRowPerUser(db, trx, { targetsUnique: false });
     }

@@ -20,7 +20,6 @@ import {
   checkManagers,
   checkOneRowPerUser,
   checkTakenValues,
-  keyColumns,
   matchExistingUsers,
   restageWithMatches,
   type KeyColumn,
@@ -117,13 +116,9 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   // PostgreSQL stages a row's roles as one set (role_ids); SQLite as a table of links (stage_user_roles).
   const rolesAsSets = db.adapter.name === 'postgres';
   let staged = 0;
-  // Which key columns may hold one value twice, seen while staging: the checks group only those.
-  const repeats: Record<KeyColumn, RepeatDetector> = {
-    login: new RepeatDetector(),
-    email: new RepeatDetector(),
-    employee_number: new RepeatDetector(),
-    mention_name: new RepeatDetector(),
-  };
+  // Which of these key columns may hold one value twice, seen while staging: the checks group only those.
+  // Logins are not tracked: PostgreSQL learns it from the stage's login index, which it builds anyway.
+  const repeats = { email: new RepeatDetector(), employee_number: new RepeatDetector(), mention_name: new RepeatDetector() };
   // The copy of the last batch, still running on the transaction's connection while the caller reads and
   // checks the next one (PostgreSQL ingests as JavaScript works; one batch in flight bounds memory).
   let writing: Promise<void> = Promise.resolve();
@@ -156,7 +151,6 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   }
 
   function noteKeys(input: UserInput): void {
-    repeats.login.add(input.login);
     repeats.email.add(input.email);
     repeats.employee_number.add(input.employeeNumber);
     repeats.mention_name.add(input.mentionName);
@@ -171,15 +165,17 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
 
   async function plan(): Promise<UserImportCounts> {
     await writing;
-    const mayRepeat = new Set(keyColumns.map((k) => k.column).filter((column) => repeats[column].mayRepeat));
+    const mayRepeat = new Set<KeyColumn>(['login']);
+    for (const [column, seen] of Object.entries(repeats)) if (seen.mayRepeat()) mayRepeat.add(column as KeyColumn);
     if (db.adapter.name === 'postgres') {
       await restageWithMatches(trx, space);
-      const indexed = await indexStageTables(db, trx, mayRepeat.has('login'));
+      const indexed = await indexStageTables(db, trx);
+      if (indexed.loginsUnique) mayRepeat.delete('login');
       await checkDuplicateKeys(db, trx, mayRepeat);
       await checkOneRowPerUser(db, trx, indexed);
       await checkEmployeeNumbersKept(db, trx);
     } else {
-      await indexStageTables(db, trx, mayRepeat.has('login'));
+      await indexStageTables(db, trx);
       await checkDuplicateKeys(db, trx, mayRepeat);
       await matchExistingUsers(db, trx);
       await checkOneRowPerUser(db, trx, { targetsUnique: false });

@@ -212,23 +212,24 @@ async function replaceRolesBySet(ctx: ApplyContext): Promise<void> {
       or not exists (select 1 from core_user_roles ur where ur.user_id = s.target_id and ur.role_id = r.role_id))`.execute(ctx.trx);
 }
 
-/** Full feed: the file is the complete set; active users it does not name are deactivated, never deleted. */
+/** Full feed: the file is the complete set; the active users it does not name (findMissing) are deactivated, never deleted. */
 export async function deactivateMissing(ctx: ApplyContext): Promise<void> {
   if (!ctx.fullFeed) return;
   const { trx, now, actor } = ctx;
-  await sql`insert into stage_deactivated (user_id)
-    select u.id from core_users u where u.active = ${true}
-      and not exists (select 1 from stage_users s where s.target_id = u.id)`.execute(trx);
   await sql`update core_users set active = ${false}, updated_at = ${now}, updated_by = ${actor}
     where id in (select user_id from stage_deactivated)`.execute(trx);
 }
 
-/** How many active users a Full file would deactivate, and how many are active now (for the safety hold). */
-export async function countMissing(trx: Kysely<Database>): Promise<{ missing: number; active: number }> {
-  const { rows } = await sql<{ missing: number | string; active: number | string }>`
-    select
-      (select count(*) from core_users u where u.active = ${true}
-        and not exists (select 1 from stage_users s where s.target_id = u.id)) as missing,
-      (select count(*) from core_users where active = ${true}) as active`.execute(trx);
-  return { missing: Number(rows[0]?.missing ?? 0), active: Number(rows[0]?.active ?? 0) };
+/**
+ * Full feed, while planning: the active users the file does not name go to stage_deactivated, which the
+ * safety hold counts and deactivateMissing applies, so both judge the same set, found once (counting it
+ * and finding it again at apply were two anti-joins of every user, 0.4 and 0.6 s at a million). Every
+ * row names its user even when it has an error, so a row's mistake never deactivates its user.
+ */
+export async function findMissing(trx: Kysely<Database>): Promise<{ missing: number; active: number }> {
+  const inserted = await sql`insert into stage_deactivated (user_id)
+    select u.id from core_users u where u.active = ${true}
+      and not exists (select 1 from stage_users s where s.target_id = u.id)`.execute(trx);
+  const { rows } = await sql<{ active: number | string }>`select count(*) as active from core_users where active = ${true}`.execute(trx);
+  return { missing: Number(inserted.numAffectedRows ?? 0), active: Number(rows[0]?.active ?? 0) };
 }

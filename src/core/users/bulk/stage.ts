@@ -144,10 +144,10 @@ async function tryUniqueIndex(db: Db, trx: Kysely<Database>, index: RawBuilder<u
 
 /**
  * PostgreSQL: statistics again once the plan has filled outcome (the first ones saw only nulls there,
- * so later joins on it were planned as if it matched nothing).
+ * so later joins on it were planned as if it matched nothing), for the columns the plan wrote only.
  */
 export async function refreshStageStatistics(db: Db, trx: Kysely<Database>): Promise<void> {
-  if (db.adapter.name === 'postgres') await sql`analyze stage_users`.execute(trx);
+  if (db.adapter.name === 'postgres') await sql`analyze stage_users (outcome, has_error, was_licensed, manager_after)`.execute(trx);
 }
 
 /** Removes the stage tables when the import ends: SQLite keeps temporary tables for the connection's life. */

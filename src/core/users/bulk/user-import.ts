@@ -6,8 +6,8 @@ import { Problems } from '../../validation.ts';
 import { checkUserFields } from '../user-fields.ts';
 import type { UserInput } from '../user.types.ts';
 import {
-  countMissing,
   deactivateMissing,
+  findMissing,
   decideOutcomes,
   insertCreatedUsers,
   replaceRoles,
@@ -184,7 +184,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     if (options.given.has('manager')) await checkManagers(db, trx);
     await decideOutcomes(db, trx, space, options.given, db.adapter.name === 'postgres' && (await plansByHash()));
     await refreshStageStatistics(db, trx);
-    return counts();
+    return counts(false);
   }
 
   async function plansByHash(): Promise<boolean> {
@@ -197,22 +197,21 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
 
   let full: { missing: number; active: number } | undefined;
 
-  async function counts(): Promise<UserImportCounts> {
+  async function counts(applied: boolean): Promise<UserImportCounts> {
     const { rows } = await sql<{ has_error: unknown; outcome: string | null; n: number | string }>`
       select has_error, outcome, count(*) as n from stage_users group by has_error, outcome`.execute(trx);
     const by = (name: string) =>
       rows
         .filter((r) => (r.has_error === true || r.has_error === 1 ? 'error' : (r.outcome ?? 'unchanged')) === name)
         .reduce((sum, r) => sum + Number(r.n), 0);
-    // Counted once, by the plan (what the hold judges): after apply the deactivated are no longer active.
-    full ??= options.fullFeed ? await countMissing(trx) : { missing: 0, active: 0 };
-    const { rows: swept } = await sql<{ n: number | string }>`select count(*) as n from stage_deactivated`.execute(trx);
+    // Found once, by the plan (what the hold judges); applied ones count as deactivated.
+    full ??= options.fullFeed ? await findMissing(trx) : { missing: 0, active: 0 };
     return {
       rows: staged,
       created: by('created'),
       updated: by('updated'),
       unchanged: by('unchanged'),
-      deactivated: by('deactivated') + Number(swept[0]?.n ?? 0),
+      deactivated: by('deactivated') + (applied ? full.missing : 0),
       errors: by('error'),
       missing: full.missing,
       activeBefore: full.active,
@@ -234,7 +233,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       if (loops.length === 0) {
         await sql`release savepoint user_import`.execute(trx);
         await recordOutboxEvents(trx, space, deps.outbox);
-        return counts();
+        return counts(true);
       }
       await sql`rollback to savepoint user_import`.execute(trx);
       await db.bulkInsert(trx, 'stage_problems', stageProblemColumns, loops);

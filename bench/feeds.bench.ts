@@ -31,7 +31,10 @@ const caseTitles: Record<CaseKey, string> = {
 interface CaseResult {
   database: BenchDialect;
   case: CaseKey;
+  /** Rows the pipeline counted (a Full file leaves 1% of the users out). */
   rows: number;
+  /** Rows of the generated all-new file: the size the goal is stated for. */
+  sizeRows: number;
   pipeline: PipelineResult;
   /** The median of the anchor's runs (see anchorRuns), each against a fresh database. */
   anchor: AnchorResult;
@@ -130,7 +133,7 @@ async function runCase(database: BenchDialect, key: CaseKey, files: GeneratedFil
   );
   const { anchor, anchorSeconds } = median([...before, ...(await anchorRuns(database, file, Math.floor(settings.anchorRuns / 2)))]);
   const loadAfter = load();
-  const result: CaseResult = { database, case: key, rows: pipeline.counts.rows, pipeline, anchor, anchorSeconds, ratio: pipeline.seconds / anchor.seconds, loadBefore, loadAfter, ...(cpuProfile ? { cpuProfile } : {}) };
+  const result: CaseResult = { database, case: key, rows: pipeline.counts.rows, sizeRows: files.rows, pipeline, anchor, anchorSeconds, ratio: pipeline.seconds / anchor.seconds, loadBefore, loadAfter, ...(cpuProfile ? { cpuProfile } : {}) };
   console.log(`${pipeline.status} in ${pipeline.seconds.toFixed(1)} s (anchor ${anchorText(result)} s, x${result.ratio.toFixed(1)}), ` +
     `peak RSS ${rss(pipeline)} MB, counts ${JSON.stringify(pipeline.counts)}, load ${loadBefore[0]} -> ${loadAfter[0]}`);
   for (const s of pipeline.statements ?? []) console.log(`      ${(s.ms / 1000).toFixed(2).padStart(7)} s ${String(s.calls).padStart(6)}x  ${s.sql}`);
@@ -215,7 +218,7 @@ async function run(options: Record<string, string>): Promise<boolean> {
   fs.writeFileSync(file, `${JSON.stringify({ benchmark: 'feeds', at: new Date().toISOString(), machine, options, parseOnly, results }, null, 2)}\n`);
   console.log(`\nmarkdown:\n${formatMarkdownTable(headers, tableRows(results))}`);
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
-  const goals = results.filter((r) => r.rows >= 1_000_000).map((r) => ({ r, met: r.ratio <= 4 && r.pipeline.seconds < 60 && r.pipeline.maxRssMb < 512 }));
+  const goals = results.filter((r) => r.sizeRows >= 1_000_000).map((r) => ({ r, met: r.ratio <= 4 && r.pipeline.seconds < 60 && r.pipeline.maxRssMb < 512 }));
   for (const { r, met } of goals) console.log(`goal (within 4x of anchor, < 60 s, < 512 MB) ${r.database} ${caseTitles[r.case]}: ${met ? 'met' : 'MISSED'}`);
   return results.every((r) => r.pipeline.status === 'done');
 }

@@ -7,8 +7,8 @@ import { checkUserFields } from '../user-fields.ts';
 import type { UserInput } from '../user.types.ts';
 import {
   deactivateMissing,
-  findMissing,
   decideOutcomes,
+  findMissing,
   insertCreatedUsers,
   replaceRoles,
   updateChangedUsers,
@@ -165,26 +165,31 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
 
   async function plan(): Promise<UserImportCounts> {
     await writing;
-    const mayRepeat = new Set<KeyColumn>(['login']);
-    for (const [column, seen] of Object.entries(repeats)) if (seen.mayRepeat()) mayRepeat.add(column as KeyColumn);
-    if (db.adapter.name === 'postgres') {
-      await restageWithMatches(trx, space);
-      const indexed = await indexStageTables(db, trx);
-      if (indexed.loginsUnique) mayRepeat.delete('login');
-      await checkDuplicateKeys(db, trx, mayRepeat);
-      await checkOneRowPerUser(db, trx, indexed);
-      await checkEmployeeNumbersKept(db, trx);
-    } else {
-      await indexStageTables(db, trx);
-      await checkDuplicateKeys(db, trx, mayRepeat);
-      await matchExistingUsers(db, trx);
-      await checkOneRowPerUser(db, trx, { targetsUnique: false });
-    }
+    await matchRowsToUsers();
     await checkTakenValues(db, trx);
     if (options.given.has('manager')) await checkManagers(db, trx);
     await decideOutcomes(db, trx, space, options.given, db.adapter.name === 'postgres' && (await plansByHash()));
     await refreshStageStatistics(db, trx);
     return counts(false);
+  }
+
+  /** Each row's user, with the checks of keys that come with finding it, in the order each database answers them. */
+  async function matchRowsToUsers(): Promise<void> {
+    const mayRepeat = new Set<KeyColumn>(['login']);
+    for (const [column, seen] of Object.entries(repeats)) if (seen.mayRepeat()) mayRepeat.add(column as KeyColumn);
+    if (db.adapter.name === 'sqlite') {
+      await indexStageTables(db, trx);
+      await checkDuplicateKeys(db, trx, mayRepeat);
+      await matchExistingUsers(db, trx);
+      await checkOneRowPerUser(db, trx, { targetsUnique: false });
+      return;
+    }
+    await restageWithMatches(trx, space);
+    const indexed = await indexStageTables(db, trx);
+    if (indexed.loginsUnique) mayRepeat.delete('login');
+    await checkDuplicateKeys(db, trx, mayRepeat);
+    await checkOneRowPerUser(db, trx, indexed);
+    await checkEmployeeNumbersKept(db, trx);
   }
 
   async function plansByHash(): Promise<boolean> {

@@ -14,9 +14,9 @@ export class RepeatDetector {
 
   /** Nulls are not values: any number of them repeat nothing (as SQL's group by ... is not null). */
   add(value: string | null | undefined): void {
-    if (value === null || value === undefined || this.#hashes === null) return;
-    if (this.#count === this.#hashes.length) this.#grow();
-    if (this.#hashes !== null) this.#hashes[this.#count++] = hash52(value);
+    if (value === null || value === undefined) return;
+    const hashes = this.#roomForOne();
+    if (hashes !== null) hashes[this.#count++] = hash52(value);
   }
 
   mayRepeat(): boolean {
@@ -26,14 +26,13 @@ export class RepeatDetector {
     return false;
   }
 
-  #grow(): void {
-    if (this.#count >= MAX_TRACKED) {
-      this.#hashes = null;
-      return;
-    }
-    const bigger = new Float64Array(this.#hashes!.length * 2);
-    bigger.set(this.#hashes!);
-    this.#hashes = bigger;
+  /** The array, doubled when full; null from MAX_TRACKED values on (the column is then left to SQL). */
+  #roomForOne(): Float64Array | null {
+    if (this.#hashes === null || this.#count < this.#hashes.length) return this.#hashes;
+    if (this.#count >= MAX_TRACKED) return (this.#hashes = null);
+    const bigger = new Float64Array(this.#hashes.length * 2);
+    bigger.set(this.#hashes);
+    return (this.#hashes = bigger);
   }
 }
 

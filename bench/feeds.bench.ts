@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AnchorResult, PipelineResult, Task } from './feeds/child.ts';
+import { runFloor, type FloorResult } from './feeds/floor.ts';
 import { generateFiles, type GeneratedFiles } from './feeds/generate.ts';
 import { choiceOption, listOption, positiveInteger, type Benchmark } from './lib/benchmark.ts';
 import { benchDialects, createBenchDatabase, type BenchDialect } from './lib/databases.ts';
@@ -38,6 +39,8 @@ interface CaseResult {
   pipeline: PipelineResult;
   /** The median of the anchor's runs (see anchorRuns), each against a fresh database. */
   anchor: AnchorResult;
+  /** PostgreSQL, with `--floor yes`: the least SQL of the case (bench/feeds/floor.ts), measured after the anchors. */
+  floor?: FloorResult;
   anchorSeconds: number[];
   ratio: number;
   loadBefore: number[];
@@ -132,10 +135,15 @@ async function runCase(database: BenchDialect, key: CaseKey, files: GeneratedFil
     runChild<PipelineResult>({ ...base, mode: 'pipeline', file, statements, ...(key === 'delta-new' ? {} : { seedFile: files.deltaNew }) }, cpuProfile),
   );
   const { anchor, anchorSeconds } = median([...before, ...(await anchorRuns(database, file, Math.floor(settings.anchorRuns / 2)))]);
+  const floor = database === 'postgres' && settings.floor ? await runFloor(key, file, files.deltaNew) : undefined;
   const loadAfter = load();
-  const result: CaseResult = { database, case: key, rows: pipeline.counts.rows, sizeRows: files.rows, pipeline, anchor, anchorSeconds, ratio: pipeline.seconds / anchor.seconds, loadBefore, loadAfter, ...(cpuProfile ? { cpuProfile } : {}) };
+  const result: CaseResult = {
+    database, case: key, rows: pipeline.counts.rows, sizeRows: files.rows, pipeline, anchor, anchorSeconds, ratio: pipeline.seconds / anchor.seconds,
+    loadBefore, loadAfter, ...(floor ? { floor } : {}), ...(cpuProfile ? { cpuProfile } : {}),
+  };
   console.log(`${pipeline.status} in ${pipeline.seconds.toFixed(1)} s (anchor ${anchorText(result)} s, x${result.ratio.toFixed(1)}), ` +
     `peak RSS ${rss(pipeline)} MB, counts ${JSON.stringify(pipeline.counts)}, load ${loadBefore[0]} -> ${loadAfter[0]}`);
+  if (floor) console.log(`      floor ${floorText(result)}: ${floor.steps.map((s) => `${s.step} ${s.seconds.toFixed(2)}`).join(', ')} (users ${formatNumber(floor.users)}, active ${formatNumber(floor.activeUsers)}, role links ${formatNumber(floor.roleLinks)})`);
   for (const s of pipeline.statements ?? []) console.log(`      ${(s.ms / 1000).toFixed(2).padStart(7)} s ${String(s.calls).padStart(6)}x  ${s.sql}`);
   return result;
 }
@@ -159,6 +167,11 @@ function anchorText(r: CaseResult): string {
   return `${r.anchor.seconds.toFixed(1)}${range}`;
 }
 
+/** The floor's seconds and its ratio to the case's anchor: `18.4 (4.3x)`; '-' without one. */
+function floorText(r: CaseResult): string {
+  return r.floor ? `${r.floor.seconds.toFixed(1)} (${(r.floor.seconds / r.anchor.seconds).toFixed(1)}x)` : '-';
+}
+
 function tableRows(results: CaseResult[]): string[][] {
   return results.map((r) => [
     r.database,
@@ -168,6 +181,7 @@ function tableRows(results: CaseResult[]): string[][] {
     formatNumber(r.rows / r.pipeline.seconds),
     anchorText(r),
     `${r.ratio.toFixed(1)}x`,
+    floorText(r),
     rss(r.pipeline),
     phases(r.pipeline),
     `${r.loadBefore[0]} -> ${r.loadAfter[0]}`,
@@ -178,9 +192,10 @@ interface CaseSettings {
   cpuProf: boolean;
   statements: boolean;
   anchorRuns: number;
+  floor: boolean;
 }
 
-const headers = ['database', 'case', 'rows', 'seconds', 'rows/s', 'anchor s (median; range)', 'ratio', 'peak RSS MB (anon / file-mapped)', 'phases s', 'load avg (1 min)'];
+const headers = ['database', 'case', 'rows', 'seconds', 'rows/s', 'anchor s (median; range)', 'ratio', 'floor s (x anchor)', 'peak RSS MB (anon / file-mapped)', 'phases s', 'load avg (1 min)'];
 
 async function run(options: Record<string, string>): Promise<boolean> {
   const rowCounts = options.rows!.split(',').map((r) => positiveInteger({ rows: r }, 'rows'));
@@ -188,7 +203,8 @@ async function run(options: Record<string, string>): Promise<boolean> {
   const cases = listOption(options, 'cases', caseKeys);
   const cpuProf = choiceOption(options, 'cpu-prof', ['yes', 'no'] as const) === 'yes';
   const statements = choiceOption(options, 'statements', ['yes', 'no'] as const) === 'yes';
-  const settings: CaseSettings = { cpuProf, statements, anchorRuns: positiveInteger(options, 'anchor-runs') };
+  const floor = choiceOption(options, 'floor', ['yes', 'no'] as const) === 'yes';
+  const settings: CaseSettings = { cpuProf, statements, anchorRuns: positiveInteger(options, 'anchor-runs'), floor };
   if (databases.includes('postgres') && !process.env.WORKGATE_BENCH_PG_URL && !process.env.WORKGATE_TEST_PG_URL) process.env.WORKGATE_BENCH_PG_URL = options['pg-url'];
   const machine = machineFacts();
   console.log(`${describeMachine(machine, {})}\n`);
@@ -213,7 +229,7 @@ async function run(options: Record<string, string>): Promise<boolean> {
   console.log(`\n${formatTable(headers, tableRows(results))}`);
   console.log('\nseconds: received -> result file written and published (the run final). anchor: PostgreSQL \\copy / SQLite prepared insert loop of the same file ' +
     `(median of ${settings.anchorRuns} runs around the pipeline's, each on a fresh database; ratio against the median) ` +
-    'into a table with PK login + unique email. phases from the run\'s timings; outbox = time in the sync outbox\'s recordMany (inside apply).');
+    'into a table with PK login + unique email. floor (PostgreSQL): the least SQL leaving the same users and role links, without any check, result or outbox (bench/feeds/floor.ts). phases from the run\'s timings; outbox = time in the sync outbox\'s recordMany (inside apply).');
   const file = path.join(resultsDir, `feeds-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, `${JSON.stringify({ benchmark: 'feeds', at: new Date().toISOString(), machine, options, parseOnly, results }, null, 2)}\n`);
   console.log(`\nmarkdown:\n${formatMarkdownTable(headers, tableRows(results))}`);
@@ -232,6 +248,7 @@ export const benchmark: Benchmark = {
     'pg-url': { default: defaultPgUrl, description: 'PostgreSQL server to create databases on (unless WORKGATE_BENCH_PG_URL / WORKGATE_TEST_PG_URL is set)' },
     statements: { default: 'no', description: 'yes: time every SQL statement of the measured run and print the costliest (adds some overhead)' },
     'anchor-runs': { default: '3', description: 'runs of the anchor per case, half before and half after the pipeline (fresh database each); the ratio is against their median' },
+    floor: { default: 'yes', description: 'yes: on PostgreSQL also time the least SQL of each case with the real schema (bench/feeds/floor.ts), beside the anchor' },
     'cpu-prof': { default: 'no', description: 'yes: write a V8 CPU profile of each pipeline child to .bench/feeds-profile-*' },
   },
   run,

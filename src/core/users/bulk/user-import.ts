@@ -249,27 +249,40 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     throw new Error('manager loops kept appearing after 5 attempts');
   }
 
-  /** Every row in line order, then the users a Full file deactivated. Read before the transaction ends. */
+  /**
+   * Every row in line order, then the users a Full file deactivated. Read before the transaction ends.
+   * The next page is read while this one is written out (the database and the result file's writer
+   * take turns otherwise: 0.7 s of reads in a million-row file's 1.7 s result).
+   */
   async function* outcomes(): AsyncGenerator<UserImportOutcome> {
-    let after = 0;
-    for (;;) {
-      const { rows } = await sql<{ line: number; login: string | null; employee_number: string | null; outcome: string | null; has_error: unknown }>`
-        select line, login, employee_number, outcome, has_error from stage_users where line > ${after} order by line limit 10000`.execute(trx);
-      if (rows.length === 0) break;
-      const last = rows[rows.length - 1]!.line;
-      const problems = await problemsBetween(after, last);
-      for (const row of rows) {
-        const failed = row.has_error === true || row.has_error === 1;
-        yield {
-          line: row.line,
-          key: row.employee_number ?? row.login ?? '',
-          outcome: failed ? 'error' : ((row.outcome ?? 'unchanged') as UserOutcome),
-          problems: problems.get(row.line) ?? [],
-        };
+    let next = outcomePage(0);
+    try {
+      for (;;) {
+        const { rows, problems } = await next;
+        if (rows.length === 0) break;
+        next = outcomePage(rows[rows.length - 1]!.line);
+        for (const row of rows) {
+          const failed = row.has_error === true || row.has_error === 1;
+          yield {
+            line: row.line,
+            key: row.employee_number ?? row.login ?? '',
+            outcome: failed ? 'error' : ((row.outcome ?? 'unchanged') as UserOutcome),
+            problems: problems.get(row.line) ?? [],
+          };
+        }
       }
-      after = last;
+    } finally {
+      // A reader that stops early leaves the page read ahead; its failure is the reader's to report.
+      next.catch(() => {});
     }
     yield* deactivatedUsers();
+  }
+
+  async function outcomePage(after: number) {
+    const { rows } = await sql<{ line: number; login: string | null; employee_number: string | null; outcome: string | null; has_error: unknown }>`
+      select line, login, employee_number, outcome, has_error from stage_users where line > ${after} order by line limit 10000`.execute(trx);
+    const problems = rows.length === 0 ? new Map<number, FieldProblem[]>() : await problemsBetween(after, rows[rows.length - 1]!.line);
+    return { rows, problems };
   }
 
   async function problemsBetween(after: number, last: number): Promise<Map<number, FieldProblem[]>> {

@@ -58,7 +58,7 @@ export async function decideOutcomes(
   given: ReadonlySet<keyof UserInput>,
   byHash: boolean,
 ): Promise<void> {
-  // PostgreSQL numbered the new users while matching (restageWithMatches).
+  // PostgreSQL numbered the new users while matching (matchStagedBatch).
   if (db.adapter.name === 'sqlite') await assignNewIds(trx);
   const postgres = db.adapter.name === 'postgres';
   const roleSets = postgres ? (byHash ? roleSetsOfAll : roleSetNow) : sql`left join (${roleChanges}) rc on rc.line = s.line`;

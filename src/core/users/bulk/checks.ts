@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, Db } from '../../../db/index.ts';
-import { flagRowsWithProblems, stageUserColumns, type StageSpace } from './stage.ts';
+import { flagRowsWithProblems, stageUserColumns } from './stage.ts';
 
 type Problem = [line: number, field: string, message: string];
 
@@ -78,7 +78,7 @@ export async function checkOneRowPerUser(db: Db, trx: Kysely<Database>, known: {
  * Finds each row's user: by Employee Number first, then by Login. A row may change a user's Login
  * when matched by Employee Number, never the reverse. Every row is matched, even one with errors,
  * so a Full file never deactivates a user whose row merely had a mistake. SQLite: an update of the
- * rows that match; PostgreSQL matches while rebuilding the stage (restageWithMatches) instead.
+ * rows that match; PostgreSQL matches while staging (matchStagedBatch) instead.
  */
 export async function matchExistingUsers(db: Db, trx: Kysely<Database>): Promise<void> {
   // One pass that touches only the rows that match (a file of new users updates none).
@@ -92,49 +92,60 @@ export async function matchExistingUsers(db: Db, trx: Kysely<Database>): Promise
   await checkEmployeeNumbersKept(db, trx);
 }
 
-/**
- * PostgreSQL: the staged rows are copied once into a new stage_users that carries each row's match,
- * and for a row without a user the id its user will have ('created'). Every update of a temporary
- * table writes a new version of each row it touches and of its index entries: at a million rows the
- * matching update took 41 s and numbering the new users another pass; one sequential write replaces
- * both. Ids come from the identity sequence in line order (nextval runs after the sort), so a new
- * user's manager created later in the file is known before the insert. A row found bad later keeps
- * its drawn id unused (a gap, as after any rolled-back insert). The same joins tell whether another
- * user holds the row's Login (login_taken) or its Email (email_owner) for checkTakenValues.
- * Pages keep 15% free: the outcomes written back later (decideOutcomesByHash) and the error flags touch
- * no indexed column, so with room on the page they are heap-only updates without new index entries
- * (100,000 outcomes of a million rows: 0.96-1.1 s full, 0.48 s with room).
- */
-export async function restageWithMatches(trx: Kysely<Database>, space: StageSpace): Promise<void> {
-  const columns = sql.join(stageUserColumns.map((c) => sql.ref(`s.${c.name}`)));
-  await sql`alter table stage_users rename to stage_input`.execute(trx);
-  // Without statistics the planner took the million staged rows for 290,000 and split both hash joins
-  // into batches on disk.
-  await sql`analyze stage_input`.execute(trx);
-  // The sequence by its oid, a constant: pg_get_serial_sequence() in the statement was looked up again
-  // for every new row (1.8 s of a million).
+/** PostgreSQL: core_users' id sequence by its oid, a constant for matchStagedBatch. */
+export async function userIdSequence(trx: Kysely<Database>): Promise<RawBuilder<unknown>> {
+  // pg_get_serial_sequence() in the statement was looked up again for every new row (1.8 s of a million).
   const { rows } = await sql<{ oid: number | string }>`select pg_get_serial_sequence('core_users', 'id')::regclass::oid as oid`.execute(trx);
-  const sequence = sql.raw(`${Number(rows[0]!.oid)}::regclass`);
-  // core_users has no statistics after a big load (autovacuum has not analyzed it yet), so the planner
-  // takes its keys for hundreds of bytes: at 128 MB both hash joins of a million users split into 4
-  // batches on disk and the sort by line spilled 190 MB, where the real keys fit in memory.
-  await sql`set local work_mem = '512MB'`.execute(trx);
-  await sql`${space.createTable} stage_users with (fillfactor = 85) ${space.suffix} as
-    select ${columns},
-      coalesce(e.id, l.id, nextval(${sequence}))::integer as target_id,
-      case when e.id is not null then 'employee_number' when l.id is not null then 'login' end as matched_by,
-      case when e.id is null and l.id is null then 'created' end as outcome,
-      null::boolean as was_licensed,
-      null::integer as manager_after,
-      coalesce(l.id <> e.id, false) as login_taken,
-      case when m.id is distinct from coalesce(e.id, l.id) then m.login end as email_owner
-    from stage_input s
-    left join core_users e on e.employee_number = s.employee_number
-    left join core_users l on l.login = s.login
-    left join core_users m on m.email = s.email
-    order by s.line`.execute(trx);
-  await sql`set local work_mem = '128MB'`.execute(trx);
-  await sql`drop table stage_input`.execute(trx);
+  return sql.raw(`${Number(rows[0]!.oid)}::regclass`);
+}
+
+/**
+ * PostgreSQL: one copied batch (stage_batch) moved into stage_users with each row's match, and for a
+ * row without a user the id its user will have ('created'), drawn from the sequence in line order
+ * (nextval runs after the sort), so a new user's manager created later in the file is known before the
+ * insert; a row found bad later keeps its drawn id unused (a gap, as after any rolled-back insert).
+ * The same lookups tell whether another user holds the row's Login (login_taken) or its Email
+ * (email_owner) for checkTakenValues.
+ *
+ * Each batch is matched by index lookups while the caller reads the next one, so the matching runs on
+ * the second core beside the file's JavaScript (one pass of hash joins over the whole stage afterwards
+ * took 3.7-4.3 s of a million rows against a million users, with nothing else running). A row found by
+ * Employee Number with its Login and Email unchanged, the usual row of a nightly file, needs one lookup:
+ * no other user can hold a Login or Email its own user holds (unique), so those two lookups run only
+ * when the row is new or changes them (three lookups a row took 10 us, longer than the row's JavaScript).
+ * core_users does not change while the file stages (nothing is written before the plan).
+ */
+export async function matchStagedBatch(trx: Kysely<Database>, sequence: RawBuilder<unknown>): Promise<void> {
+  const names = stageUserColumns.map((c) => c.name);
+  const staged = (table: string) => sql.join(names.map((name) => sql.ref(`${table}.${name}`)));
+  // One round trip (no parameters, so several statements may go at once): the caller's JavaScript
+  // holds the event loop while it reads the next batch, and each reply waited for it. Hash joins would
+  // read all of core_users for each batch of a few thousand rows.
+  await sql`set local enable_hashjoin = off; set local enable_mergejoin = off;
+    insert into stage_users (${sql.join(names.map((name) => sql.id(name)))},
+      target_id, matched_by, outcome, login_taken, email_owner)
+    select ${staged('m')},
+      coalesce(m.e_id, m.l_id, nextval(${sequence}))::integer,
+      case when m.e_id is not null then 'employee_number' when m.l_id is not null then 'login' end,
+      case when m.e_id is null and m.l_id is null then 'created' end,
+      coalesce(m.l_id <> m.e_id, false),
+      case when coalesce(m.e_id, m.l_id) is null
+          or coalesce(m.e_email, (select u.email from core_users u where u.id = m.l_id)) is distinct from m.email
+        then (select u.login from core_users u where u.email = m.email and u.id is distinct from coalesce(m.e_id, m.l_id)) end
+    from (
+      select ${staged('s')}, e.id as e_id, e.email as e_email,
+        case when e.id is null or e.login is distinct from s.login then (select u.id from core_users u where u.login = s.login) end as l_id
+      from stage_batch s left join core_users e on e.employee_number = s.employee_number
+      offset 0
+    ) m
+    order by m.line;
+    set local enable_hashjoin to default; set local enable_mergejoin to default;
+    truncate stage_batch`.execute(trx);
+}
+
+/** PostgreSQL, every row staged and matched: the stage keyed by line, the batch table gone. */
+export async function keyMatchedStage(trx: Kysely<Database>): Promise<void> {
+  await sql`drop table stage_batch`.execute(trx);
   await sql`alter table stage_users add primary key (line)`.execute(trx);
 }
 
@@ -160,7 +171,7 @@ export async function checkEmployeeNumbersKept(db: Db, trx: Kysely<Database>): P
 export async function checkTakenValues(db: Db, trx: Kysely<Database>): Promise<void> {
   const problems: Problem[] = [];
   for (const { column, field, label } of keyColumns) {
-    // PostgreSQL matched every row by Employee Number first (restageWithMatches): a user holding the
+    // PostgreSQL matched every row by Employee Number first (matchStagedBatch): a user holding the
     // row's number is the row's own, so that join finds nothing (1.1 s at a million rows).
     if (column === 'employee_number' && db.adapter.name === 'postgres') continue;
     const { rows } = await takenValues(db, column).execute(trx);
@@ -173,7 +184,7 @@ export async function checkTakenValues(db: Db, trx: Kysely<Database>): Promise<v
 function takenValues(db: Db, column: KeyColumn) {
   type Taken = { line: number; value: string; owner: string };
   if (db.adapter.name === 'postgres') {
-    // Found while matching (restageWithMatches): a scan of the stage instead of another join of it with
+    // Found while matching (matchStagedBatch): a scan of the stage instead of another join of it with
     // every user (0.8 s at a million rows).
     if (column === 'login') return sql<Taken>`select line, login as value, login as owner from stage_users where has_error = ${false} and login_taken`;
     if (column === 'email') return sql<Taken>`select line, email as value, email_owner as owner from stage_users where has_error = ${false} and email_owner is not null`;

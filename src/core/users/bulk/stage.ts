@@ -78,15 +78,24 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
   const text = stageUserColumns
     .filter((c) => c.pgType === 'text')
     .map((c) => sql`${sql.id(c.name)} text`);
-  // PostgreSQL rebuilds stage_users once staged (restageWithMatches) and keys it then: a key kept up here
-  // was an index insert per copied row. SQLite's integer primary key is the row id itself.
-  const line = adapter.name === 'postgres' ? sql`line integer not null` : sql`line integer primary key`;
-  await sql`${createTable} stage_users (
-    ${line},
+  // PostgreSQL copies each batch into stage_batch and moves it, matched, into stage_users
+  // (matchStagedBatch), keyed once every row is in. SQLite's integer primary key is the row id itself.
+  const postgres = adapter.name === 'postgres';
+  const line = postgres ? sql`line integer not null` : sql`line integer primary key`;
+  const staged = sql`${line},
     ${sql.join(text)},
-    active ${bool}, ccw_user ${bool}, has_roles ${bool} not null, has_error ${bool} not null,
-    target_id integer, matched_by text, outcome text, was_licensed ${bool}, manager_after integer
-  ) ${suffix}`.execute(trx);
+    active ${bool}, ccw_user ${bool}, has_roles ${bool} not null, has_error ${bool} not null`;
+  const matched = sql`target_id integer, matched_by text, outcome text, was_licensed ${bool}, manager_after integer`;
+  if (postgres) {
+    await sql`${createTable} stage_batch (${staged}) ${suffix}`.execute(trx);
+    // Pages keep 15% free: the outcomes written back later (decideOutcomesByHash) and the error flags
+    // touch no indexed column, so with room on the page they are heap-only updates without new index
+    // entries (100,000 outcomes of a million rows: 0.96-1.1 s on full pages, 0.48 s with room).
+    await sql`${createTable} stage_users (${staged}, ${matched}, login_taken boolean, email_owner text)
+      with (fillfactor = 85) ${suffix}`.execute(trx);
+  } else {
+    await sql`${createTable} stage_users (${staged}, ${matched}) ${suffix}`.execute(trx);
+  }
   await sql`${createTable} stage_problems (line integer not null, field text not null, message text not null) ${suffix}`.execute(trx);
   // SQLite's links of each row to its roles; PostgreSQL keeps a row's roles as one set (role_ids).
   if (adapter.name === 'sqlite') await sql`${createTable} stage_user_roles (line integer not null, role_id integer not null) ${suffix}`.execute(trx);

@@ -362,6 +362,27 @@ for (const dialect of dialects()) {
         }
       });
 
+      it("refuses another user's Email on a row found by Login and on a new row; a user keeping its own Email passes", async () => {
+        const t = await dialect.create();
+        try {
+          await runImport(t, [row(2, 'ola'), row(3, 'pat'), row(4, 'rue', { employeeNumber: 'E7' }), row(5, 'sam'), row(6, 'tia')]);
+          const { outcomes } = await runImport(t, [
+            row(2, 'ola', { email: 'sam@example.com' }),
+            row(3, 'quin', { email: 'tia@example.com' }),
+            row(4, 'rue', { employeeNumber: 'E7', firstname: 'Rue' }),
+            row(5, 'pat', { firstname: 'Pat' }),
+          ]);
+          assert.deepEqual(outcomes.map((o) => [o.key, o.outcome, o.problems.map((p) => p.message)]), [
+            ['ola', 'error', ['Email "sam@example.com" has already been taken by user sam']],
+            ['quin', 'error', ['Email "tia@example.com" has already been taken by user tia']],
+            ['E7', 'updated', []],
+            ['pat', 'updated', []],
+          ]);
+        } finally {
+          await t.drop();
+        }
+      });
+
       it('tells sync of licensed users only: those the file changes, then those a Full file deactivates', async () => {
         const t = await dialect.create();
         try {

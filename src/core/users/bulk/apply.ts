@@ -62,7 +62,7 @@ export async function decideOutcomes(
   if (db.adapter.name === 'sqlite') await assignNewIds(trx);
   const postgres = db.adapter.name === 'postgres';
   const roleSets = postgres ? (byHash ? roleSetsOfAll : roleSetNow) : sql`left join (${roleChanges}) rc on rc.line = s.line`;
-  const changes = sql`select s.line, u.ccw_user as was_licensed,
+  const changes = sql`select s.line, u.ccw_user as was_licensed, u.manager_id as manager_before,
         case when u.active = ${true} and s.active = ${false} then 'deactivated' else 'updated' end as outcome,
         ${given.has('manager') ? managerAfter : sql`cast(null as integer)`} as manager_after
       from stage_users s join core_users u on u.id = s.target_id ${given.has('manager') ? managerJoins : sql``}
@@ -80,7 +80,7 @@ export async function decideOutcomes(
  * the plan is written again (UserImport.apply) without deciding again: a row whose manager's row failed
  * then either keeps the same manager (an existing user, not renamed) or fails itself (checkManagers).
  */
-const outcomeColumns = sql`was_licensed = c.was_licensed, outcome = c.outcome, manager_after = c.manager_after`;
+const outcomeColumns = sql`was_licensed = c.was_licensed, outcome = c.outcome, manager_before = c.manager_before, manager_after = c.manager_after`;
 
 /** Runs one statement with a planner method turned off on PostgreSQL, and back on after it; as it is on SQLite. */
 async function withoutPlanMethod(db: Db, trx: Kysely<Database>, method: 'enable_nestloop' | 'enable_bitmapscan', statement: RawBuilder<unknown>): Promise<void> {

@@ -9,6 +9,11 @@ const NO_PARENT = -1;
 
 type Problem = [line: number, field: string, message: string];
 
+/** The good rows that give their user a new manager link: new users', and the ones the file moves. */
+const changedLinks = sql`select line, target_id as id from stage_users
+  where has_error = ${false} and manager_login is not null
+    and (outcome = 'created' or (outcome in ('updated', 'deactivated') and manager_after is distinct from manager_before))`;
+
 /**
  * Who reports to whom, sorted by user id: two typed arrays instead of an object per user, so a
  * million users take 8 MB, not a few hundred.
@@ -22,13 +27,13 @@ interface ParentGraph {
 /**
  * After the file's manager links are written (inside the transaction): the good rows whose new link
  * closed a loop, each as a problem naming the loop. Only changed links can close one (the hierarchy
- * was acyclic before), so a small file walks upward from its rows; a big one walks the whole
- * hierarchy once and then looks up the rows of the users on a loop.
+ * was acyclic before): new users' and those whose manager the file changes, so a file that changes
+ * other fields of users checks nothing (it read the whole hierarchy of a million users before). A small
+ * file walks upward from its rows; a big one walks the whole hierarchy once and then looks up the rows
+ * of the users on a loop.
  */
 export async function managerLoops(trx: Kysely<Database>): Promise<Problem[]> {
-  const changed = sql`select line, target_id as id from stage_users
-    where has_error = ${false} and outcome in ('created', 'updated', 'deactivated') and manager_login is not null`;
-  const { rows: counted } = await sql<{ n: number | string }>`select count(*) as n from (${changed}) c`.execute(trx);
+  const { rows: counted } = await sql<{ n: number | string }>`select count(*) as n from (${changedLinks}) c`.execute(trx);
   const count = Number(counted[0]?.n ?? 0);
   if (count === 0) return [];
   let rows: Array<{ line: number; id: number }>;
@@ -38,7 +43,7 @@ export async function managerLoops(trx: Kysely<Database>): Promise<Problem[]> {
     loops = findLoops(graph, graph.ids.subarray(0, graph.size));
     rows = await rowsOfUsers(trx, [...loops.keys()]);
   } else {
-    rows = (await sql<{ line: number; id: number }>`${changed}`.execute(trx)).rows;
+    rows = (await sql<{ line: number; id: number }>`${changedLinks}`.execute(trx)).rows;
     const ids = rows.map((r) => r.id);
     loops = findLoops(await loadAncestors(trx, ids), ids);
     rows = rows.filter((r) => loops.has(r.id));
@@ -148,8 +153,7 @@ async function rowsOfUsers(trx: Kysely<Database>, ids: readonly number[]): Promi
   const rows: Array<{ line: number; id: number }> = [];
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
-    const found = await sql<{ line: number; id: number }>`select line, target_id as id from stage_users
-      where has_error = ${false} and outcome in ('created', 'updated', 'deactivated') and manager_login is not null and target_id in (${sql.join(chunk)})`.execute(trx);
+    const found = await sql<{ line: number; id: number }>`select line, id from (${changedLinks}) c where id in (${sql.join(chunk)})`.execute(trx);
     rows.push(...found.rows);
   }
   return rows.sort((a, b) => a.line - b.line);

@@ -85,7 +85,7 @@ export async function createStageTables(db: Db, trx: Kysely<Database>): Promise<
   const staged = sql`${line},
     ${sql.join(text)},
     active ${bool}, ccw_user ${bool}, has_roles ${bool} not null, has_error ${bool} not null`;
-  const matched = sql`target_id integer, matched_by text, outcome text, was_licensed ${bool}, manager_after integer`;
+  const matched = sql`target_id integer, matched_by text, outcome text, was_licensed ${bool}, manager_before integer, manager_after integer`;
   if (postgres) {
     await sql`${createTable} stage_batch (${staged}) ${suffix}`.execute(trx);
     // Pages keep 15% free: the outcomes written back later (decideOutcomesByHash) and the error flags

@@ -232,6 +232,25 @@ for (const dialect of dialects()) {
           await t.drop();
         }
       });
+      it('fails only the row whose new manager closes a loop, not a row on the loop that keeps its manager', async () => {
+        const t = await dialect.create();
+        try {
+          await runImport(t, [row(2, 'root'), row(3, 'mid', { manager: { login: 'root' } }), row(4, 'leaf', { manager: { login: 'mid' } })]);
+          const { outcomes } = await runImport(t, [
+            row(2, 'root', { manager: { login: 'leaf' } }),
+            row(3, 'mid', { firstname: 'Mid', manager: { login: 'root' } }),
+          ]);
+          assert.deepEqual(outcomes.map((o) => [o.key, o.outcome]), [['root', 'error'], ['mid', 'updated']]);
+          assert.match(outcomes[0]!.problems[0]!.message, /would create a cycle: root -> leaf -> mid -> root/);
+          assert.equal(await managerOf(t, 'root'), null);
+          assert.equal(await managerOf(t, 'mid'), 'root');
+          const mid = await t.db.kysely.selectFrom('core_users').select('firstname').where('login', '=', 'mid').executeTakeFirstOrThrow();
+          assert.equal(mid.firstname, 'Mid');
+        } finally {
+          await t.drop();
+        }
+      });
+
       it('fails the rows whose manager is on a loop too, and applies the rest without a half-written link', async () => {
         const t = await dialect.create();
         try {

@@ -107,15 +107,15 @@ const STAGE_BATCH = 5_000;
  */
 const WRITE_ROWS = 10_000;
 
-function joinBatches(a: StagedBatch, b: StagedBatch): StagedBatch {
-  return { rows: a.rows + b.rows, users: a.users.concat(b.users), roleLinks: a.roleLinks.concat(b.roleLinks), problems: a.problems.concat(b.problems) };
-}
-
 interface StagedBatch {
   rows: number;
   users: unknown[][];
   roleLinks: unknown[][];
   problems: unknown[][];
+}
+
+function joinBatches(a: StagedBatch, b: StagedBatch): StagedBatch {
+  return { rows: a.rows + b.rows, users: a.users.concat(b.users), roleLinks: a.roleLinks.concat(b.roleLinks), problems: a.problems.concat(b.problems) };
 }
 
 /**

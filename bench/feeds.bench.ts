@@ -143,7 +143,7 @@ async function runCase(database: BenchDialect, key: CaseKey, files: GeneratedFil
   };
   console.log(`${pipeline.status} in ${pipeline.seconds.toFixed(1)} s (anchor ${anchorText(result)} s, x${result.ratio.toFixed(1)}), ` +
     `peak RSS ${rss(pipeline)} MB, counts ${JSON.stringify(pipeline.counts)}, load ${loadBefore[0]} -> ${loadAfter[0]}`);
-  if (floor) console.log(`      floor ${floorText(result)}: ${floor.steps.map((s) => `${s.step} ${s.seconds.toFixed(2)}`).join(', ')} (users ${formatNumber(floor.users)}, active ${formatNumber(floor.activeUsers)}, role links ${formatNumber(floor.roleLinks)})`);
+  if (floor) console.log(`      floor ${floorText(result)}: ${floor.steps.map((s) => `${s.step} ${s.seconds.toFixed(2)}`).join(', ')} (users ${formatNumber(floor.users)}, active ${formatNumber(floor.activeUsers)}, with the file's manager ${formatNumber(floor.rightManagers)}, role links ${formatNumber(floor.roleLinks)})`);
   for (const s of pipeline.statements ?? []) console.log(`      ${(s.ms / 1000).toFixed(2).padStart(7)} s ${String(s.calls).padStart(6)}x  ${s.sql}`);
   return result;
 }

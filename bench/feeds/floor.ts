@@ -15,6 +15,8 @@ import { migrateToLatest, openDatabase } from '../../src/db/index.ts';
 import { createBenchDatabase } from '../lib/databases.ts';
 import { DELTA_HEADER } from './generate.ts';
 
+const sequence = `pg_get_serial_sequence('core_users', 'id')::regclass`;
+
 export type FloorCase = 'delta-new' | 'delta-changed' | 'full-missing';
 
 export interface FloorResult {
@@ -22,6 +24,8 @@ export interface FloorResult {
   steps: Array<{ step: string; seconds: number }>;
   users: number;
   activeUsers: number;
+  /** Users whose manager is the user the file names (a check that the floor built the same hierarchy). */
+  rightManagers: number;
   roleLinks: number;
 }
 
@@ -77,10 +81,14 @@ class Floor {
     const started = performance.now();
     await work();
     const seconds = (performance.now() - started) / 1000;
-    const { rows } = await this.#client.query<{ users: number; active: number; links: number }>(
-      'select (select count(*)::int from core_users) as users, (select count(*)::int from core_users where active) as active, (select count(*)::int from core_user_roles) as links',
+    const { rows } = await this.#client.query<{ users: number; active: number; managers: number; links: number }>(
+      `select (select count(*)::int from core_users) as users, (select count(*)::int from core_users where active) as active,
+        (select count(*)::int from core_users u join stage s on s.login = u.login join core_users m on m.id = u.manager_id
+          where m.login = s.manager_login) as managers,
+        (select count(*)::int from core_user_roles) as links`,
     );
-    return { seconds, steps: this.#steps, users: rows[0]!.users, activeUsers: rows[0]!.active, roleLinks: rows[0]!.links };
+    const r = rows[0]!;
+    return { seconds, steps: this.#steps, users: r.users, activeUsers: r.active, rightManagers: r.managers, roleLinks: r.links };
   }
 
   /** New users into a near-empty core_users: its indexes and keys dropped, then built again (as the pipeline does). */
@@ -88,15 +96,17 @@ class Floor {
     await this.#copy(file, 'stage');
     await this.#step('begin', `begin; set local work_mem = '512MB'; set local maintenance_work_mem = '256MB'`);
     const rebuild = await this.#dropIndexesAndKeys();
-    await this.#step('ids in file order', `create unlogged table staged as
-      select nextval(pg_get_serial_sequence('core_users', 'id')::regclass)::int as id, s.* from stage s`);
+    // Ids in file order: the stage's line (numbered by the copy) after the sequence's current value.
+    const { rows } = await this.#client.query<{ base: string }>(`select nextval(${sequence}) - 1 as base`);
+    const base = Number(rows[0]!.base);
     await this.#step('insert users', `insert into core_users (id, login, email, firstname, lastname, employee_number, phone_work,
         default_currency, active, manager_id, ccw_user, exported, created_at, updated_at, created_by, updated_by)
-      select s.id, s.login, s.email, s.firstname, s.lastname, s.employee_number, s.phone_work, s.default_currency,
-        coalesce(s.status, 'active') = 'active', m.id, s.cwu = 'Yes', false, now(), now(), 'floor', 'floor'
-      from staged s left join staged m on m.login = s.manager_login`);
+      select s.line + ${base}, s.login, s.email, s.firstname, s.lastname, s.employee_number, s.phone_work, s.default_currency,
+        coalesce(s.status, 'active') = 'active', m.line + ${base}, s.cwu = 'Yes', false, now(), now(), 'floor', 'floor'
+      from stage s left join stage m on m.login = s.manager_login;
+      select setval(${sequence}, (select max(id) from core_users))`);
     await this.#step('insert role links', `insert into core_user_roles (user_id, role_id)
-      select s.id, r.id from staged s cross join lateral unnest(string_to_array(s.role_names, ',')) as n(name) join core_roles r on r.name = n.name`);
+      select s.line + ${base}, r.id from stage s cross join lateral unnest(string_to_array(s.role_names, ',')) as n(name) join core_roles r on r.name = n.name`);
     await this.#step('indexes and keys', rebuild.join('; '));
     await this.#step('analyze', 'analyze core_users, core_user_roles');
     await this.#step('commit', 'commit');
@@ -128,7 +138,8 @@ class Floor {
     const header = execFileSync('head', ['-n', '1', file]).toString().trim().split(',');
     const columns = header.map((name) => stageColumns[name] ?? name);
     const all = DELTA_HEADER.split(',').map((name) => `${stageColumns[name]} text`);
-    await this.#client.query(`create unlogged table ${table} (${all.join(', ')})`);
+    // line: numbered by the copy in file order.
+    await this.#client.query(`create unlogged table ${table} (line integer generated always as identity, ${all.join(', ')})`);
     const started = performance.now();
     execFileSync('psql', [this.#url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `\\copy ${table} (${columns.join(', ')}) from '${file}' with (format csv, header true)`], {
       stdio: ['ignore', 'ignore', 'inherit'],

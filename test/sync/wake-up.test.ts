@@ -33,12 +33,16 @@ function sleepyApplier(h: SyncHarness, listenUrl: string | undefined) {
       },
     },
   });
-  /** Resolves with the first round that applied an event of this Core user. */
+  /**
+   * Resolves with the round that applied an event of this Core user. Looks again after each round that
+   * applied something, and every 50 ms: the round can end between the look and the wait (its onRound
+   * then finds no one waiting, and no later round applies anything), which hung this test once in CI.
+   */
   async function roundApplying(coreId: number): Promise<Round> {
     for (;;) {
       const applied = await h.database.db.kysely.selectFrom('sync_outbox').select('applied_at').where('entity', '=', 'user').where('entity_id', '=', coreId).executeTakeFirst();
       if (applied?.applied_at) return rounds.at(-1)!;
-      await new Promise<void>((resolve) => waiting.push(resolve));
+      await Promise.race([new Promise<void>((resolve) => waiting.push(resolve)), new Promise((resolve) => setTimeout(resolve, 50))]);
     }
   }
   return { sync, rounds, roundApplying };

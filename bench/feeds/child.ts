@@ -30,6 +30,7 @@ import { createOutbox } from '../../src/sync/index.ts';
 import { createReceivedFiles } from '../../src/transfer/files/received-files.ts';
 import { createTransferAccounts } from '../../src/transfer/index.ts';
 import { createWorkforceService } from '../../src/workforce/index.ts';
+import { headerOf } from './generate.ts';
 
 export interface Task {
   mode: 'pipeline' | 'anchor' | 'parse';
@@ -255,14 +256,6 @@ async function countLines(file: string): Promise<number> {
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
   }
   return n;
-}
-
-function headerOf(file: string): string[] {
-  const fd = fs.openSync(file, 'r');
-  const buffer = Buffer.alloc(4096);
-  fs.readSync(fd, buffer, 0, 4096, 0);
-  fs.closeSync(fd);
-  return buffer.toString('utf8').split(/\r?\n/)[0]!.split(',');
 }
 
 const columnName = (header: string) => header.trim().toLowerCase().replace(/\s+/g, '_');

@@ -10,10 +10,11 @@
  * the case could come on this machine. Not part of the goal; printed beside it.
  */
 import { execFileSync } from 'node:child_process';
-import pg from 'pg';
-import { migrateToLatest, openDatabase } from '../../src/db/index.ts';
+import { sql, type Kysely } from 'kysely';
+import { dropPostgresIndexesAndKeys } from '../../src/core/users/bulk/big-insert.ts';
+import { migrateToLatest, openDatabase, type Database } from '../../src/db/index.ts';
 import { createBenchDatabase } from '../lib/databases.ts';
-import { DELTA_HEADER } from './generate.ts';
+import { DELTA_HEADER, headerOf } from './generate.ts';
 
 const sequence = `pg_get_serial_sequence('core_users', 'id')::regclass`;
 
@@ -47,33 +48,35 @@ const stageColumns: Record<string, string> = {
 export async function runFloor(key: FloorCase, file: string, seedFile: string): Promise<FloorResult> {
   const database = await createBenchDatabase('postgres', 'floor');
   const url = (database.target as { url: string }).url;
+  const db = openDatabase(database.target);
   try {
-    const db = openDatabase(database.target);
     await migrateToLatest(db);
-    await db.close();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      const floor = new Floor(client, url);
-      if (key === 'delta-new') return await floor.measure(() => floor.allNew(file));
+    // One connection for the floor's transaction, as the pipeline has.
+    return await db.kysely.connection().execute(async (conn) => {
+      const floor = new Floor(conn, url);
+      if (key === 'delta-new') return floor.measure(() => floor.allNew(file));
       await floor.allNew(seedFile);
-      return await floor.measure(() => floor.changes(file, key === 'full-missing'));
-    } finally {
-      await client.end();
-    }
+      return floor.measure(() => floor.changes(file, key === 'full-missing'));
+    });
   } finally {
+    await db.close();
     await database.drop();
   }
 }
 
 class Floor {
-  readonly #client: pg.Client;
+  readonly #conn: Kysely<Database>;
   readonly #url: string;
   #steps: Array<{ step: string; seconds: number }> = [];
 
-  constructor(client: pg.Client, url: string) {
-    this.#client = client;
+  constructor(conn: Kysely<Database>, url: string) {
+    this.#conn = conn;
     this.#url = url;
+  }
+
+  /** Statements without parameters, so several may go in one text. */
+  async #query<T>(text: string): Promise<T[]> {
+    return (await sql.raw<T>(text).execute(this.#conn)).rows;
   }
 
   async measure(work: () => Promise<void>): Promise<FloorResult> {
@@ -81,7 +84,7 @@ class Floor {
     const started = performance.now();
     await work();
     const seconds = (performance.now() - started) / 1000;
-    const { rows } = await this.#client.query<{ users: number; active: number; managers: number; links: number }>(
+    const rows = await this.#query<{ users: number; active: number; managers: number; links: number }>(
       `select (select count(*)::int from core_users) as users, (select count(*)::int from core_users where active) as active,
         (select count(*)::int from core_users u join stage s on s.login = u.login join core_users m on m.id = u.manager_id
           where m.login = s.manager_login) as managers,
@@ -95,9 +98,10 @@ class Floor {
   async allNew(file: string): Promise<void> {
     await this.#copy(file, 'stage');
     await this.#step('begin', `begin; set local work_mem = '512MB'; set local maintenance_work_mem = '256MB'`);
-    const rebuild = await this.#dropIndexesAndKeys();
+    // What the pipeline drops for a big insert (loosenForBigInsert), built again after.
+    const rebuild = await dropPostgresIndexesAndKeys(this.#conn);
     // Ids in file order: the stage's line (numbered by the copy) after the sequence's current value.
-    const { rows } = await this.#client.query<{ base: string }>(`select nextval(${sequence}) - 1 as base`);
+    const rows = await this.#query<{ base: string }>(`select nextval(${sequence}) - 1 as base`);
     const base = Number(rows[0]!.base);
     await this.#step('insert users', `insert into core_users (id, login, email, firstname, lastname, employee_number, phone_work,
         default_currency, active, manager_id, ccw_user, exported, created_at, updated_at, created_by, updated_by)
@@ -135,11 +139,10 @@ class Floor {
   }
 
   async #copy(file: string, table: string): Promise<void> {
-    const header = execFileSync('head', ['-n', '1', file]).toString().trim().split(',');
-    const columns = header.map((name) => stageColumns[name] ?? name);
+    const columns = headerOf(file).map((name) => stageColumns[name] ?? name);
     const all = DELTA_HEADER.split(',').map((name) => `${stageColumns[name]} text`);
     // line: numbered by the copy in file order.
-    await this.#client.query(`create unlogged table ${table} (line integer generated always as identity, ${all.join(', ')})`);
+    await this.#query(`create unlogged table ${table} (line integer generated always as identity, ${all.join(', ')})`);
     const started = performance.now();
     execFileSync('psql', [this.#url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `\\copy ${table} (${columns.join(', ')}) from '${file}' with (format csv, header true)`], {
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -147,22 +150,9 @@ class Floor {
     this.#steps.push({ step: 'copy into a stage table', seconds: (performance.now() - started) / 1000 });
   }
 
-  async #dropIndexesAndKeys(): Promise<string[]> {
-    const tables = `('core_users'::regclass, 'core_user_roles'::regclass)`;
-    const { rows: keys } = await this.#client.query<{ tbl: string; name: string; definition: string }>(`
-      select conrelid::regclass::text as tbl, conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
-      where conrelid in ${tables} and (contype = 'f' or (contype = 'p' and conrelid = 'core_user_roles'::regclass)) order by contype desc, conname`);
-    const { rows: indexes } = await this.#client.query<{ name: string; definition: string }>(`
-      select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition from pg_index i
-      where i.indrelid in ${tables} and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid and c.conrelid = i.indrelid)`);
-    for (const key of keys) await this.#client.query(`alter table ${key.tbl} drop constraint "${key.name}"`);
-    for (const index of indexes) await this.#client.query(`drop index ${index.name}`);
-    return [...indexes.map((i) => i.definition), ...keys.map((k) => `alter table ${k.tbl} add constraint "${k.name}" ${k.definition}`)];
-  }
-
   async #step(step: string, statement: string): Promise<void> {
     const started = performance.now();
-    await this.#client.query(statement);
+    await this.#query(statement);
     this.#steps.push({ step, seconds: (performance.now() - started) / 1000 });
   }
 }

@@ -19,6 +19,15 @@ const roleSets = ['User', 'User', 'User', '"User,Buyer"', '"User,Accounts Payabl
 export const DELTA_HEADER = 'Login,Status,Email,First Name,Last Name,Employee Number,Phone Work,Default Currency,User Role Names,Approver Login,Contingent Workforce User';
 export const FULL_HEADER = 'Login,Email,First Name,Last Name,Employee Number,Phone Work,Default Currency,User Role Names,Approver Login,Contingent Workforce User';
 
+/** A generated file's header names, read from its first line. */
+export function headerOf(file: string): string[] {
+  const fd = fs.openSync(file, 'r');
+  const buffer = Buffer.alloc(4096);
+  fs.readSync(fd, buffer, 0, 4096, 0);
+  fs.closeSync(fd);
+  return buffer.toString('utf8').split(/\r?\n/)[0]!.split(',');
+}
+
 export function managerOf(i: number): number | null {
   return i >= FAN_OUT ? Math.floor(i / FAN_OUT) : null;
 }

@@ -54,7 +54,7 @@ async function dropSqliteIndexes(trx: Kysely<Database>): Promise<string[]> {
  * key of core_user_roles, and core_users' own foreign key. The unique indexes come back as they were;
  * the checks have already made the file's values unique, and the lock keeps anyone else from adding one.
  */
-async function dropPostgresIndexesAndKeys(trx: Kysely<Database>): Promise<string[]> {
+export async function dropPostgresIndexesAndKeys(trx: Kysely<Database>): Promise<string[]> {
   const tables = sql`('core_users'::regclass, 'core_user_roles'::regclass)`;
   const { rows: keys } = await sql<{ table: string; name: string; definition: string; kind: string }>`
     select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as definition, contype as kind

@@ -114,9 +114,7 @@ interface StagedBatch {
   problems: unknown[][];
 }
 
-function joinBatches(a: StagedBatch, b: StagedBatch): StagedBatch {
-  return { rows: a.rows + b.rows, users: a.users.concat(b.users), roleLinks: a.roleLinks.concat(b.roleLinks), problems: a.problems.concat(b.problems) };
-}
+const emptyBatch = (): StagedBatch => ({ rows: 0, users: [], roleLinks: [], problems: [] });
 
 /**
  * A file of users applied in one transaction (the caller's), set-based so a million rows take
@@ -146,13 +144,13 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
 
   async function add(rows: readonly UserImportRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += STAGE_BATCH) {
-      const batch = prepare(rows.slice(i, i + STAGE_BATCH));
+      const slice = rows.slice(i, i + STAGE_BATCH);
       if (db.adapter.name === 'sqlite') {
         // SQLite writes synchronously anyway: nothing to overlap, and no second batch held in memory.
-        await write(batch);
+        await write(prepare(slice, emptyBatch()));
         continue;
       }
-      pending = pending ? joinBatches(pending, batch) : batch;
+      pending = prepare(slice, pending ?? emptyBatch());
       if (pending.rows >= WRITE_ROWS) await send();
     }
   }
@@ -169,8 +167,9 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     writing.catch(() => {});
   }
 
-  function prepare(rows: readonly UserImportRow[]): StagedBatch {
-    const batch: StagedBatch = { rows: rows.length, users: [], roleLinks: [], problems: [] };
+  /** Checks the rows and adds them to the batch. */
+  function prepare(rows: readonly UserImportRow[], batch: StagedBatch): StagedBatch {
+    batch.rows += rows.length;
     for (const row of rows) {
       const found = new Problems('user');
       if (!row.unreadable) checkUserFields(found, row.input, row.input);

@@ -35,22 +35,28 @@ export interface StoredError {
 }
 
 /**
- * The result file's lines: file-level warnings first (on line 1, the header), then every row and
- * every Full deactivation. Also collects the first errors for the run record.
+ * The result file's text, a page of lines at a time: file-level warnings first (on line 1, the header),
+ * then every row and every Full deactivation. Also collects the first errors for the run record.
  */
 export async function* resultLines(
   warnings: readonly string[],
-  outcomes: AsyncIterable<FeedOutcome>,
+  outcomes: AsyncIterable<readonly FeedOutcome[]>,
   collected: StoredError[],
 ): AsyncGenerator<string> {
-  yield `${RESULT_HEADER}\n`;
-  for (const warning of warnings) yield resultLine(1, '', 'skipped', warning);
-  for await (const o of outcomes) {
-    if (o.outcome === 'error' && collected.length < MAX_STORED_ERRORS) {
-      for (const p of o.problems.length ? o.problems : [{ message: 'error' }]) {
-        if (collected.length < MAX_STORED_ERRORS) collected.push({ line: o.line, column: p.column ?? null, message: p.message });
-      }
+  yield `${RESULT_HEADER}\n${warnings.map((warning) => resultLine(1, '', 'skipped', warning)).join('')}`;
+  for await (const page of outcomes) {
+    let text = '';
+    for (const o of page) {
+      if (o.outcome === 'error') collectErrors(o, collected);
+      text += resultLine(o.line, o.key, o.outcome, describeProblems(o.problems));
     }
-    yield resultLine(o.line, o.key, o.outcome, describeProblems(o.problems));
+    yield text;
+  }
+}
+
+function collectErrors(o: FeedOutcome, collected: StoredError[]): void {
+  for (const p of o.problems.length ? o.problems : [{ message: 'error' }]) {
+    if (collected.length >= MAX_STORED_ERRORS) return;
+    collected.push({ line: o.line, column: p.column ?? null, message: p.message });
   }
 }

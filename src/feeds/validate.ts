@@ -46,7 +46,7 @@ export async function validateFile(
       const planned = await imported.plan();
       const applied = { ...(await imported.apply()), rows, missing: planned.missing, activeBefore: planned.activeBefore };
       const outcomes: FeedOutcome[] = [];
-      for await (const outcome of imported.outcomes()) outcomes.push(outcome);
+      for await (const page of imported.outcomes()) outcomes.push(...page);
       await imported.close();
       throw new DryRun({ layout: layout.id, mode: header.fullFeed ? 'full' : 'delta', warnings: header.warnings, counts: applied, outcomes });
     });

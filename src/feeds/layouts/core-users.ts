@@ -72,13 +72,13 @@ function toImportRow(row: LayoutRow): UserImportRow {
   return { line: row.line, input, problems, ...(row.unreadable ? { unreadable: true } : {}) };
 }
 
-async function* mapOutcomes(outcomes: AsyncIterable<UserImportOutcome>): AsyncGenerator<FeedOutcome> {
-  for await (const o of outcomes) {
-    yield {
+async function* mapOutcomes(pages: AsyncIterable<readonly UserImportOutcome[]>): AsyncGenerator<FeedOutcome[]> {
+  for await (const page of pages) {
+    yield page.map((o) => ({
       line: o.line,
       key: o.key,
       outcome: o.outcome,
       problems: o.problems.map((p) => ({ column: columnByElement.get(p.field) ?? (p.field || undefined), message: p.message })),
-    };
+    }));
   }
 }

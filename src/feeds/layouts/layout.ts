@@ -74,8 +74,11 @@ export interface LayoutImport {
   add(rows: readonly LayoutRow[]): Promise<void>;
   plan(): Promise<FeedCounts>;
   apply(): Promise<FeedCounts>;
-  /** Every row in line order, then Full deactivations; read before the transaction ends. */
-  outcomes(): AsyncIterable<FeedOutcome>;
+  /**
+   * Every row in line order, then Full deactivations, in pages (a million rows one at a time through
+   * the result's generators cost more than writing them); read before the transaction ends.
+   */
+  outcomes(): AsyncIterable<readonly FeedOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -99,3 +102,11 @@ export interface Layout {
 }
 
 export const emptyCounts = (): FeedCounts => ({ rows: 0, created: 0, updated: 0, unchanged: 0, deactivated: 0, errors: 0, missing: 0, activeBefore: 0 });
+
+/** Outcomes per page of the result (pages bound the memory a page of text takes). */
+export const OUTCOME_PAGE = 10_000;
+
+/** Items mapped into pages of OUTCOME_PAGE. */
+export function* inPages<T>(items: readonly T[], outcomeOf: (item: T) => FeedOutcome): Generator<FeedOutcome[]> {
+  for (let i = 0; i < items.length; i += OUTCOME_PAGE) yield items.slice(i, i + OUTCOME_PAGE).map(outcomeOf);
+}

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { ValidationError, type FieldProblem } from '../../shared/errors.ts';
-import { emptyCounts, type ColumnSpec, type FeedCounts, type FeedOutcome, type ImportContext, type Layout, type LayoutImport, type LayoutRow, type Outcome, type OutcomeProblem } from './layout.ts';
+import { emptyCounts, inPages, type ColumnSpec, type FeedCounts, type FeedOutcome, type ImportContext, type Layout, type LayoutImport, type LayoutRow, type Outcome, type OutcomeProblem } from './layout.ts';
 
 /** A row's identity in the file: shown in the result's Key column and checked for repeats. */
 export interface RowKey {
@@ -153,9 +153,9 @@ export function startRowImport<R, I extends object>(target: RowTarget<R, I>, col
     return c;
   }
 
-  async function* outcomes(): AsyncGenerator<FeedOutcome> {
-    for (const row of rows) yield { line: row.line, key: row.key?.text ?? '', outcome: row.outcome, problems: row.problems };
-    for (const key of deactivated) yield { line: null, key, outcome: 'deactivated', problems: [] };
+  async function* outcomes(): AsyncGenerator<FeedOutcome[]> {
+    yield* inPages(rows, (row) => ({ line: row.line, key: row.key?.text ?? '', outcome: row.outcome, problems: row.problems }));
+    yield* inPages(deactivated, (key) => ({ line: null, key, outcome: 'deactivated', problems: [] }));
   }
 
   return {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { RowResult } from '../../workforce/index.ts';
-import { emptyCounts, type FeedCounts, type FeedOutcome, type ImportContext, type LayoutImport, type LayoutRow, type Outcome, type OutcomeProblem } from './layout.ts';
+import { emptyCounts, inPages, type FeedCounts, type FeedOutcome, type ImportContext, type LayoutImport, type LayoutRow, type Outcome, type OutcomeProblem } from './layout.ts';
 import { flagRepeatedKeys, type RowKey } from './row-import.ts';
 
 /**
@@ -103,9 +103,9 @@ export function startSetImport<I extends object, H>(target: SetTarget<I, H>, con
     return c;
   }
 
-  async function* outcomes(): AsyncGenerator<FeedOutcome> {
-    for (const row of rows) yield { line: row.line, key: row.key?.text ?? '', outcome: row.outcome, problems: row.problems };
-    for (const key of deactivated) yield { line: null, key, outcome: 'deactivated', problems: [] };
+  async function* outcomes(): AsyncGenerator<FeedOutcome[]> {
+    yield* inPages(rows, (row) => ({ line: row.line, key: row.key?.text ?? '', outcome: row.outcome, problems: row.problems }));
+    yield* inPages(deactivated, (key) => ({ line: null, key, outcome: 'deactivated', problems: [] }));
   }
 
   return {

@@ -35,7 +35,7 @@ async function importRows(t: TestDatabase, rows: UserImportRow[], options: Impor
     const planned = await imp.plan();
     const applied = await imp.apply();
     const outcomes: UserImportOutcome[] = [];
-    for await (const o of imp.outcomes()) outcomes.push(o);
+    for await (const page of imp.outcomes()) outcomes.push(...page);
     await imp.close();
     return { planned, applied, outcomes };
   });

@@ -30,6 +30,7 @@ import { RepeatDetector } from './repeats.ts';
 import { managerLoops } from './cycles.ts';
 import { loosenForBigInsert, restoreAfterBigInsert } from './big-insert.ts';
 import { recordOutboxEvents } from './outbox-events.ts';
+import { outcomeOf, readOutcomes, StagedKeys, type OutcomeCount } from './outcomes.ts';
 import {
   createStageTables,
   dropStageTables,
@@ -139,6 +140,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   let writing: Promise<void> = Promise.resolve();
   let queued: Promise<void> = Promise.resolve();
 
+  const keys = new StagedKeys();
   // PostgreSQL: rows prepared since the last write, sent once there are WRITE_ROWS of them.
   let pending: StagedBatch | undefined;
 
@@ -178,6 +180,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       for (const p of all) batch.problems.push([row.line, p.field, p.message]);
       if (!rolesAsSets) for (const roleId of roleIds) batch.roleLinks.push([row.line, roleId]);
       batch.users.push(stageRow(row, options, roleIds, all.length > 0, rolesAsSets));
+      keys.add(row.line, row.input.employeeNumber ?? row.input.login ?? '');
       noteKeys(row.input);
     }
     return batch;
@@ -236,14 +239,17 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   }
 
   let full: { missing: number; active: number } | undefined;
+  // The stage's outcomes as counts() last found them: the result reads only the rows unlike the most common.
+  let lastCounts: OutcomeCount[] | undefined;
+
+  async function countOutcomes(): Promise<OutcomeCount[]> {
+    const { rows } = await sql<OutcomeCount>`select has_error, outcome, count(*) as n from stage_users group by has_error, outcome`.execute(trx);
+    return rows;
+  }
 
   async function counts(applied: boolean): Promise<UserImportCounts> {
-    const { rows } = await sql<{ has_error: unknown; outcome: string | null; n: number | string }>`
-      select has_error, outcome, count(*) as n from stage_users group by has_error, outcome`.execute(trx);
-    const by = (name: string) =>
-      rows
-        .filter((r) => (r.has_error === true || r.has_error === 1 ? 'error' : (r.outcome ?? 'unchanged')) === name)
-        .reduce((sum, r) => sum + Number(r.n), 0);
+    const rows = (lastCounts = await countOutcomes());
+    const by = (name: UserOutcome) => rows.filter((r) => outcomeOf(r.has_error, r.outcome) === name).reduce((sum, r) => sum + Number(r.n), 0);
     // Found once, by the plan (what the hold judges); applied ones count as deactivated.
     full ??= options.fullFeed ? await findMissing(trx) : { missing: 0, active: 0 };
     return {
@@ -284,60 +290,9 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     throw new Error('manager loops kept appearing after 5 attempts');
   }
 
-  /**
-   * Every row in line order, then the users a Full file deactivated. Read before the transaction ends.
-   * The next page is read while this one is written out (the database and the result file's writer
-   * take turns otherwise: 0.7 s of reads in a million-row file's 1.7 s result).
-   */
-  async function* outcomes(): AsyncGenerator<UserImportOutcome> {
-    let next = outcomePage(0);
-    try {
-      for (;;) {
-        const { rows, problems } = await next;
-        if (rows.length === 0) break;
-        next = outcomePage(rows[rows.length - 1]!.line);
-        for (const row of rows) {
-          const failed = row.has_error === true || row.has_error === 1;
-          yield {
-            line: row.line,
-            key: row.employee_number ?? row.login ?? '',
-            outcome: failed ? 'error' : ((row.outcome ?? 'unchanged') as UserOutcome),
-            problems: problems.get(row.line) ?? [],
-          };
-        }
-      }
-    } finally {
-      // A reader that stops early leaves the page read ahead; its failure is the reader's to report.
-      next.catch(() => {});
-    }
-    yield* deactivatedUsers();
-  }
-
-  async function outcomePage(after: number) {
-    const { rows } = await sql<{ line: number; login: string | null; employee_number: string | null; outcome: string | null; has_error: unknown }>`
-      select line, login, employee_number, outcome, has_error from stage_users where line > ${after} order by line limit 10000`.execute(trx);
-    const problems = rows.length === 0 ? new Map<number, FieldProblem[]>() : await problemsBetween(after, rows[rows.length - 1]!.line);
-    return { rows, problems };
-  }
-
-  async function problemsBetween(after: number, last: number): Promise<Map<number, FieldProblem[]>> {
-    const { rows } = await sql<{ line: number; field: string; message: string }>`
-      select line, field, message from stage_problems where line > ${after} and line <= ${last} order by line`.execute(trx);
-    const map = new Map<number, FieldProblem[]>();
-    for (const r of rows) map.set(r.line, [...(map.get(r.line) ?? []), { field: r.field, message: r.message }]);
-    return map;
-  }
-
-  async function* deactivatedUsers(): AsyncGenerator<UserImportOutcome> {
-    let after = 0;
-    for (;;) {
-      const { rows } = await sql<{ id: number; login: string; employee_number: string | null }>`
-        select u.id, u.login, u.employee_number from stage_deactivated d join core_users u on u.id = d.user_id
-        where u.id > ${after} order by u.id limit 10000`.execute(trx);
-      if (rows.length === 0) return;
-      for (const r of rows) yield { line: null, key: r.employee_number ?? r.login, outcome: 'deactivated', problems: [] };
-      after = rows[rows.length - 1]!.id;
-    }
+  /** Every row in line order, then the users a Full file deactivated, a page at a time. Read before the transaction ends. */
+  async function* outcomes(): AsyncGenerator<UserImportOutcome[]> {
+    yield* readOutcomes(trx, keys, lastCounts ?? (await countOutcomes()));
   }
 
   async function close(): Promise<void> {

@@ -132,8 +132,12 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   const idSequence = db.adapter.name === 'postgres' ? await userIdSequence(trx) : undefined;
   let staged = 0;
   // Which of these key columns may hold one value twice, seen while staging: the checks group only those.
-  // Logins are not tracked: PostgreSQL learns it from the stage's login index, which it builds anyway.
-  const repeats = { email: new RepeatDetector(), employee_number: new RepeatDetector(), mention_name: new RepeatDetector() };
+  const repeats = {
+    login: new RepeatDetector(),
+    email: new RepeatDetector(),
+    employee_number: new RepeatDetector(),
+    mention_name: new RepeatDetector(),
+  };
   // The write under way on the transaction's connection while the caller reads and checks the next rows
   // (PostgreSQL copies and matches as JavaScript works), and at most one more queued behind it: memory
   // stays bounded, and the database has the next write at hand when one ends.
@@ -187,6 +191,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   }
 
   function noteKeys(input: UserInput): void {
+    repeats.login.add(input.login);
     repeats.email.add(input.email);
     repeats.employee_number.add(input.employeeNumber);
     repeats.mention_name.add(input.mentionName);
@@ -203,17 +208,18 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   async function plan(): Promise<UserImportCounts> {
     await send();
     await writing;
-    await matchRowsToUsers();
+    const byHash = db.adapter.name === 'postgres' && (await plansByHash());
+    await matchRowsToUsers(byHash);
     await checkTakenValues(db, trx);
     if (options.given.has('manager')) await checkManagers(db, trx);
-    await decideOutcomes(db, trx, space, options.given, db.adapter.name === 'postgres' && (await plansByHash()));
+    await decideOutcomes(db, trx, space, options.given, byHash);
     await refreshStageStatistics(db, trx);
     return counts(false);
   }
 
   /** Each row's user, with the checks of keys that come with finding it, in the order each database answers them. */
-  async function matchRowsToUsers(): Promise<void> {
-    const mayRepeat = new Set<KeyColumn>(['login']);
+  async function matchRowsToUsers(byHash: boolean): Promise<void> {
+    const mayRepeat = new Set<KeyColumn>();
     for (const [column, seen] of Object.entries(repeats)) if (seen.mayRepeat()) mayRepeat.add(column as KeyColumn);
     if (db.adapter.name === 'sqlite') {
       await indexStageTables(db, trx);
@@ -223,7 +229,8 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
       return;
     }
     await keyMatchedStage(trx);
-    const indexed = await indexStageTables(db, trx);
+    // A plan by whole-table hash joins looks nothing up by login: the index is built only to find repeats.
+    const indexed = await indexStageTables(db, trx, { logins: !byHash || mayRepeat.has('login') });
     if (indexed.loginsUnique) mayRepeat.delete('login');
     await checkDuplicateKeys(db, trx, mayRepeat);
     await checkOneRowPerUser(db, trx, indexed);

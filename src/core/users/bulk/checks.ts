@@ -162,7 +162,12 @@ export async function coreHasNoUsers(trx: Kysely<Database>): Promise<boolean> {
  */
 export async function stageIntoEmptyCore(db: Db, trx: Kysely<Database>, sequence: RawBuilder<unknown>, rows: unknown[][]): Promise<void> {
   const { rows: ids } = await sql<{ id: number }>`select nextval(${sequence})::integer as id from generate_series(1, ${rows.length})`.execute(trx);
-  for (let i = 0; i < rows.length; i++) rows[i]!.push(ids[i]!.id, 'created');
+  const at = stageUserColumns.length;
+  for (let i = 0; i < rows.length; i++) {
+    // The row's two slots after the staged columns (stageRow leaves them for this).
+    rows[i]![at] = ids[i]!.id;
+    rows[i]![at + 1] = 'created';
+  }
   await db.bulkInsert(trx, 'stage_users', newUserStageColumns, rows);
 }
 

@@ -375,5 +375,9 @@ function stageRow(row: UserImportRow, options: UserImportOptions, roleIds: reado
     roleIds.length > 0,
     hasError,
     withRoleSet && roleIds.length > 0 ? roleSetOf(roleIds) : null,
+    // Room for the user's id and outcome, which stageIntoEmptyCore fills: pushing them would grow each
+    // row's array to twice its size (a million rows' arrays took the heap past 500 MB).
+    null,
+    null,
   ];
 }

@@ -97,12 +97,13 @@ async function withoutPlanMethod(db: Db, trx: Kysely<Database>, method: 'enable_
  * of it in the role-set lookups; this way 5.1 s, and 1.2 s to write 100,000 outcomes to the stage.
  */
 async function decideOutcomesByHash(db: Db, trx: Kysely<Database>, space: StageSpace, changes: RawBuilder<unknown>): Promise<void> {
-  // With a second process: the planner counts every joined row as passing through the gather (the
-  // filter keeps a tenth), so by default it ran this alone on one core while the other idled (one join
-  // of a million rows: 5.1 s alone, 3.3 s with one worker, 3.6 s with two on this 2-core machine).
-  await sql`set local parallel_tuple_cost = 0.001; set local max_parallel_workers_per_gather = 1`.execute(trx);
+  // In parallel: the planner counts every joined row as passing through the gather (the filter keeps a
+  // tenth), so by default it ran this alone on one core while the other idled (a million rows on the
+  // 2-core bench machine: 5.1 s alone, 3.6 s with the default two workers, 3.3 s with one). How many
+  // workers stays the server's setting (max_parallel_workers_per_gather).
+  await sql`set local parallel_tuple_cost = 0.001`.execute(trx);
   await withoutPlanMethod(db, trx, 'enable_nestloop', sql`${space.createTable} stage_changes ${space.suffix} as ${changes}`);
-  await sql`set local parallel_tuple_cost to default; set local max_parallel_workers_per_gather to default`.execute(trx);
+  await sql`set local parallel_tuple_cost to default`.execute(trx);
   await sql`update stage_users set ${outcomeColumns} from stage_changes c where stage_users.line = c.line`.execute(trx);
   await sql`drop table stage_changes`.execute(trx);
 }

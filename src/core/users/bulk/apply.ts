@@ -71,7 +71,7 @@ export async function decideOutcomes(
   if (postgres && byHash) return decideOutcomesByHash(db, trx, space, changes);
   // Right after a big load core_user_roles has no statistics yet: the planner then expects thousands of
   // links per user and reads each user's few by a bitmap scan.
-  await withoutPlanMethod(db, trx, 'enable_bitmapscan', sql`update stage_users set ${outcomeColumns}
+  await withPlannerSettings(db, trx, { enable_bitmapscan: 'off' }, sql`update stage_users set ${outcomeColumns}
     from (${changes}) c where stage_users.line = c.line`);
 }
 
@@ -82,12 +82,15 @@ export async function decideOutcomes(
  */
 const outcomeColumns = sql`was_licensed = c.was_licensed, outcome = c.outcome, manager_before = c.manager_before, manager_after = c.manager_after`;
 
-/** Runs one statement with a planner method turned off on PostgreSQL, and back on after it; as it is on SQLite. */
-async function withoutPlanMethod(db: Db, trx: Kysely<Database>, method: 'enable_nestloop' | 'enable_bitmapscan', statement: RawBuilder<unknown>): Promise<void> {
+type PlannerSetting = 'enable_nestloop' | 'enable_bitmapscan' | 'parallel_tuple_cost';
+
+/** Runs one statement with planner settings (constants of this file) changed on PostgreSQL, back to default after it; as it is on SQLite. */
+async function withPlannerSettings(db: Db, trx: Kysely<Database>, settings: Partial<Record<PlannerSetting, string>>, statement: RawBuilder<unknown>): Promise<void> {
   const postgres = db.adapter.name === 'postgres';
-  if (postgres) await sql`set local ${sql.raw(method)} = off`.execute(trx);
+  const names = Object.keys(settings) as PlannerSetting[];
+  if (postgres) for (const name of names) await sql`set local ${sql.raw(name)} = ${sql.raw(settings[name]!)}`.execute(trx);
   await statement.execute(trx);
-  if (postgres) await sql`set local ${sql.raw(method)} to default`.execute(trx);
+  if (postgres) for (const name of names) await sql`set local ${sql.raw(name)} to default`.execute(trx);
 }
 
 /**
@@ -101,9 +104,7 @@ async function decideOutcomesByHash(db: Db, trx: Kysely<Database>, space: StageS
   // tenth), so by default it ran this alone on one core while the other idled (a million rows on the
   // 2-core bench machine: 5.1 s alone, 3.6 s with the default two workers, 3.3 s with one). How many
   // workers stays the server's setting (max_parallel_workers_per_gather).
-  await sql`set local parallel_tuple_cost = 0.001`.execute(trx);
-  await withoutPlanMethod(db, trx, 'enable_nestloop', sql`${space.createTable} stage_changes ${space.suffix} as ${changes}`);
-  await sql`set local parallel_tuple_cost to default`.execute(trx);
+  await withPlannerSettings(db, trx, { enable_nestloop: 'off', parallel_tuple_cost: '0.001' }, sql`${space.createTable} stage_changes ${space.suffix} as ${changes}`);
   await sql`update stage_users set ${outcomeColumns} from stage_changes c where stage_users.line = c.line`.execute(trx);
   await sql`drop table stage_changes`.execute(trx);
 }

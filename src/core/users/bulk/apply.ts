@@ -164,7 +164,11 @@ export async function insertCreatedUsers(ctx: ApplyContext): Promise<void> {
   const { trx, now, actor } = ctx;
   const manager = ctx.given.has('manager') ? managerAfter : sql`null`;
   // Managers are linked in the same statement: a row may name a user inserted after it (foreign keys
-  // are checked at the statement's end on both databases).
+  // are checked at the statement's end on both databases). Rows go in in line order: SQLite reads its
+  // stage by line, its row id; PostgreSQL's stage is written in line order and read in it (the manager
+  // join keeps its outer side's order), so it does not sort the wide rows again (at a million rows a
+  // 150 MB sort on disk, 1.3 s). Only the heap's layout depends on that order, not any result.
+  const order = ctx.db.adapter.name === 'sqlite' ? sql`order by s.line` : sql``;
   await sql`insert into core_users (id, login, email, firstname, lastname, middlename, mention_name, employee_number, active,
       phone_work, phone_mobile, default_currency, default_locale, manager_id, ccw_user, sso_identifier, authentication_method,
       approval_limit_amount, approval_limit_currency, exported, created_at, updated_at, created_by, updated_by)
@@ -172,7 +176,7 @@ export async function insertCreatedUsers(ctx: ApplyContext): Promise<void> {
       s.phone_work, s.phone_mobile, s.default_currency, s.default_locale, ${manager}, coalesce(s.ccw_user, ${false}), s.sso_identifier,
       s.authentication_method, s.approval_limit_amount, s.approval_limit_currency, ${false}, ${now}, ${now}, ${actor}, ${actor}
     from stage_users s ${ctx.given.has('manager') ? managerJoins : sql``}
-    where s.outcome = 'created' and s.has_error = ${false} order by s.line`.execute(trx);
+    where s.outcome = 'created' and s.has_error = ${false} ${order}`.execute(trx);
 }
 
 export async function updateChangedUsers(ctx: ApplyContext): Promise<void> {

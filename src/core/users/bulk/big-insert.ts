@@ -20,7 +20,18 @@ const REBUILD_FROM = 50_000;
  */
 export async function loosenForBigInsert(ctx: ApplyContext): Promise<string[]> {
   if (!(await isBigInsert(ctx.trx))) return [];
-  return ctx.db.adapter.name === 'sqlite' ? dropSqliteIndexes(ctx.trx) : dropPostgresIndexesAndKeys(ctx.trx);
+  if (ctx.db.adapter.name === 'sqlite') return dropSqliteIndexes(ctx.trx);
+  return (await ownsUserTables(ctx.trx)) ? dropPostgresIndexesAndKeys(ctx.trx) : [];
+}
+
+/**
+ * PostgreSQL: may this connection's role drop and add the user tables' indexes and keys (their owner's
+ * right)? A role granted only reads and writes inserts row by row instead.
+ */
+export async function ownsUserTables(trx: Kysely<Database>): Promise<boolean> {
+  const { rows } = await sql<{ owns: boolean }>`select bool_and(pg_has_role(relowner, 'USAGE')) as owns from pg_class
+    where oid in ('core_users'::regclass, 'core_user_roles'::regclass)`.execute(trx);
+  return rows[0]?.owns === true;
 }
 
 /**
@@ -51,11 +62,15 @@ async function dropSqliteIndexes(trx: Kysely<Database>): Promise<string[]> {
 
 /**
  * Every index of core_users but its primary key (which other tables' keys reference), every index and
- * key of core_user_roles, and core_users' own foreign key. The unique indexes come back as they were;
- * the checks have already made the file's values unique, and the lock keeps anyone else from adding one.
+ * key of core_user_roles, and core_users' own foreign key (of the tables named, both by default). The
+ * unique indexes come back as they were; the checks have already made the file's values unique, and the
+ * lock keeps anyone else from adding one. What is already dropped is not found, so not restored twice.
  */
-export async function dropPostgresIndexesAndKeys(trx: Kysely<Database>): Promise<string[]> {
-  const tables = sql`('core_users'::regclass, 'core_user_roles'::regclass)`;
+export async function dropPostgresIndexesAndKeys(
+  trx: Kysely<Database>,
+  of: readonly ('core_users' | 'core_user_roles')[] = ['core_users', 'core_user_roles'],
+): Promise<string[]> {
+  const tables = sql`(${sql.join(of.map((table) => sql`${table}::regclass`))})`;
   const { rows: keys } = await sql<{ table: string; name: string; definition: string; kind: string }>`
     select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as definition, contype as kind
     from pg_constraint where conrelid in ${tables}

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { BulkColumn, Database, Db } from '../../../db/index.ts';
+import type { Database, Db } from '../../../db/index.ts';
 import { flagRowsWithProblems, stageUserColumns } from './stage.ts';
 
 type Problem = [line: number, field: string, message: string];
@@ -141,34 +141,6 @@ export async function matchStagedBatch(trx: Kysely<Database>, sequence: RawBuild
     order by m.line;
     set local enable_hashjoin to default; set local enable_mergejoin to default;
     truncate stage_batch`.execute(trx);
-}
-
-/** A row staged into a Core without users: its user's id, and 'created'. */
-const newUserStageColumns: readonly BulkColumn[] = [...stageUserColumns, { name: 'target_id', pgType: 'integer' }, { name: 'outcome', pgType: 'text' }];
-
-/** PostgreSQL: does Core have no users at all (a first load)? */
-export async function coreHasNoUsers(trx: Kysely<Database>): Promise<boolean> {
-  const { rows } = await sql<{ none: boolean }>`select not exists (select 1 from core_users) as none`.execute(trx);
-  return rows[0]?.none === true;
-}
-
-/**
- * PostgreSQL, a file that started when Core had no users: there is nothing to match, so a batch is
- * copied straight into stage_users, every row 'created' with an id drawn from the sequence in line
- * order, instead of through stage_batch and matchStagedBatch's lookups (the database's side of staging
- * a first load of a million users: 3-4.7 s of statements, the JavaScript's side idle meanwhile). A user
- * another writer adds while the file stages is found as matchStagedBatch finds one added after its
- * batch: by the unique indexes when the file is applied, which then fails whole.
- */
-export async function stageIntoEmptyCore(db: Db, trx: Kysely<Database>, sequence: RawBuilder<unknown>, rows: unknown[][]): Promise<void> {
-  const { rows: ids } = await sql<{ id: number }>`select nextval(${sequence})::integer as id from generate_series(1, ${rows.length})`.execute(trx);
-  const at = stageUserColumns.length;
-  for (let i = 0; i < rows.length; i++) {
-    // The row's two slots after the staged columns (stageRow leaves them for this).
-    rows[i]![at] = ids[i]!.id;
-    rows[i]![at + 1] = 'created';
-  }
-  await db.bulkInsert(trx, 'stage_users', newUserStageColumns, rows);
 }
 
 /** PostgreSQL, every row staged and matched: the stage keyed by line, the batch table gone. */

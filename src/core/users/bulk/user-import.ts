@@ -20,14 +20,13 @@ import {
   checkManagers,
   checkOneRowPerUser,
   checkTakenValues,
-  coreHasNoUsers,
   keyMatchedStage,
   matchExistingUsers,
   matchStagedBatch,
-  stageIntoEmptyCore,
   userIdSequence,
   type KeyColumn,
 } from './checks.ts';
+import { deleteLinksOfFailedRows, stageFirstLoadBatch, startFirstLoad } from './first-load.ts';
 import { RepeatDetector } from './repeats.ts';
 import { managerLoops } from './cycles.ts';
 import { loosenForBigInsert, restoreAfterBigInsert } from './big-insert.ts';
@@ -132,7 +131,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   const rolesAsSets = db.adapter.name === 'postgres';
   // PostgreSQL matches each batch as it is copied (matchStagedBatch); SQLite once every row is in.
   const idSequence = db.adapter.name === 'postgres' ? await userIdSequence(trx) : undefined;
-  const firstLoad = idSequence !== undefined && (await coreHasNoUsers(trx));
+  const firstLoad = idSequence ? await startFirstLoad(trx, options.given.has('roles')) : undefined;
   let staged = 0;
   // Which of these key columns may hold one value twice, seen while staging: the checks group only those.
   const repeats = {
@@ -201,7 +200,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   }
 
   async function write(batch: StagedBatch): Promise<void> {
-    if (idSequence && firstLoad) await stageIntoEmptyCore(db, trx, idSequence, batch.users);
+    if (idSequence && firstLoad) await stageFirstLoadBatch(db, trx, firstLoad, idSequence, batch.users);
     else {
       await db.bulkInsert(trx, idSequence ? 'stage_batch' : 'stage_users', stageUserColumns, batch.users);
       if (idSequence) await matchStagedBatch(trx, idSequence);
@@ -282,15 +281,19 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
   /** Writes the plan. A manager loop found after writing undoes the writes, fails those rows, and writes again. */
   async function apply(): Promise<UserImportCounts> {
     if (!planned) throw new Error('a user import is applied after its plan');
+    const linksStaged = firstLoad?.restoreLinks !== undefined;
     const ctx: ApplyContext = { db, trx, given: options.given, fullFeed: options.fullFeed, now: deps.clock().toISOString(), actor: options.actor };
     for (let attempt = 0; attempt < 5; attempt++) {
       await sql`savepoint user_import`.execute(trx);
       const restore = await loosenForBigInsert(ctx);
+      // Rows fail after staging in the checks and the plan, and in an earlier attempt's manager loops.
+      if (linksStaged && (planned.errors > 0 || attempt > 0)) await deleteLinksOfFailedRows(trx);
       // A statement with nothing to write still reads the whole stage (0.2-0.3 s of a million rows).
       if (planned.created > 0) await insertCreatedUsers(ctx);
       if (planned.updated + planned.deactivated > 0) await updateChangedUsers(ctx);
-      if (planned.created + planned.updated + planned.deactivated > 0) await replaceRoles(ctx);
-      await restoreAfterBigInsert(ctx, restore);
+      // A first load's rows are all new: with its links copied while staging, there are none to write.
+      if (planned.updated + planned.deactivated > 0 || (planned.created > 0 && !linksStaged)) await replaceRoles(ctx);
+      await restoreAfterBigInsert(ctx, [...restore, ...(firstLoad?.restoreLinks ?? [])]);
       await deactivateMissing(ctx);
       const loops = options.given.has('manager') ? await managerLoops(trx) : [];
       if (loops.length === 0) {

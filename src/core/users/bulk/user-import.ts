@@ -235,7 +235,7 @@ export async function startUserImport(deps: UserImportDeps, trx: Kysely<Database
     }
     await keyMatchedStage(trx);
     // A plan by whole-table hash joins looks nothing up by login: the index is built only to find repeats.
-    const indexed = await indexStageTables(db, trx, { logins: !byHash || mayRepeat.has('login') });
+    const indexed = await indexStageTables(db, trx, { logins: !byHash || mayRepeat.has('login'), targets: !firstLoad });
     if (indexed.loginsUnique) mayRepeat.delete('login');
     await checkDuplicateKeys(db, trx, mayRepeat);
     await checkOneRowPerUser(db, trx, indexed);

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { noOutbox } from '../../outbox.port.ts';
-import { openDatabase, type Db } from '../../../db/index.ts';
-import { dialects, type TestDatabase } from '../../../../test/support/databases.ts';
-import { allFields, importRows, indexesAndKeys, managerOf, roleLinks, row } from './test-support.ts';
+import type { Db } from '../../../db/index.ts';
+import { dialects } from '../../../../test/support/databases.ts';
+import { allFields, importRows, indexesAndKeys, limitedRole, managerOf, roleLinks, row } from './test-support.ts';
 import { startUserImport, type UserImportRow } from './user-import.ts';
 
 const postgres = dialects().find((d) => d.name === 'postgres')!;
@@ -25,27 +25,6 @@ const firstFile: UserImportRow[] = [
 
 async function count(db: Db, table: 'core_users' | 'core_user_roles'): Promise<number> {
   return Number((await db.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-}
-
-/** A database role granted reads and writes on the tables, but not their ownership. */
-async function limitedRole(t: TestDatabase): Promise<{ db: Db; drop: () => Promise<void> }> {
-  const role = `workgate_first_load_${process.pid}`;
-  await sql.raw(`create role ${role} login`).execute(t.db.kysely);
-  await sql.raw(`grant select, insert, update, delete on all tables in schema public to ${role}`).execute(t.db.kysely);
-  await sql.raw(`grant usage, select, update on all sequences in schema public to ${role}`).execute(t.db.kysely);
-  const url = new URL(t.url);
-  url.username = role;
-  const db = openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 2 });
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      await sql.raw(`drop owned by ${role}`).execute(t.db.kysely);
-      const admin = openDatabase({ kind: 'postgres', url: process.env.WORKGATE_TEST_PG_URL!, poolSize: 1 });
-      await sql.raw(`drop role if exists ${role}`).execute(admin.kysely);
-      await admin.close();
-    },
-  };
 }
 
 describe('bulk user import: a first load on postgres (role links copied while staging)', { skip: postgres.skip }, () => {
@@ -123,7 +102,7 @@ describe('bulk user import: a first load on postgres (role links copied while st
 
   it('a role that does not own the tables loads a big first file with roles without dropping any index or key', async () => {
     const t = await postgres.create();
-    const limited = await limitedRole(t);
+    const limited = await limitedRole(t, 'workgate_first_load');
     try {
       const before = await indexesAndKeys(t);
       const many = Array.from({ length: 50_001 }, (_, i) =>

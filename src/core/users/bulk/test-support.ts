@@ -1,6 +1,7 @@
 /** Helpers of the bulk user import's tests. */
 import { sql } from 'kysely';
 import { noOutbox, type OutboxPort } from '../../outbox.port.ts';
+import { openDatabase, type Db } from '../../../db/index.ts';
 import type { TestDatabase } from '../../../../test/support/databases.ts';
 import type { UserInput } from '../user.types.ts';
 import { startUserImport, type UserImportDeps, type UserImportOutcome, type UserImportRow } from './user-import.ts';
@@ -72,4 +73,25 @@ export async function indexesAndKeys(t: TestDatabase): Promise<string[]> {
           union all select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint
           where contype = 'f' and conrelid in ('core_users'::regclass, 'core_user_roles'::regclass) order by 1`;
   return (await query.execute(t.db.kysely)).rows.map((r) => r.definition);
+}
+
+/** PostgreSQL: a login role (`prefix` and this process's id) granted reads and writes on the tables, not their ownership. */
+export async function limitedRole(t: TestDatabase, prefix: string): Promise<{ db: Db; drop: () => Promise<void> }> {
+  const role = `${prefix}_${process.pid}`;
+  await sql.raw(`create role ${role} login`).execute(t.db.kysely);
+  await sql.raw(`grant select, insert, update, delete on all tables in schema public to ${role}`).execute(t.db.kysely);
+  await sql.raw(`grant usage, select, update on all sequences in schema public to ${role}`).execute(t.db.kysely);
+  const url = new URL(t.url);
+  url.username = role;
+  const db = openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 2 });
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      await sql.raw(`drop owned by ${role}`).execute(t.db.kysely);
+      const admin = openDatabase({ kind: 'postgres', url: process.env.WORKGATE_TEST_PG_URL!, poolSize: 1 });
+      await sql.raw(`drop role if exists ${role}`).execute(admin.kysely);
+      await admin.close();
+    },
+  };
 }

@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createCoreService } from '../../core.service.ts';
 import { noOutbox, type OutboxEvent, type OutboxPort } from '../../outbox.port.ts';
-import { openDatabase, type Db, type DialectName } from '../../../db/index.ts';
+import type { Db, DialectName } from '../../../db/index.ts';
 import { dialects, type TestDatabase } from '../../../../test/support/databases.ts';
-import { allFields, importRows, indexesAndKeys, managerOf, roleLinks, row, type ImportOptions } from './test-support.ts';
+import { allFields, importRows, indexesAndKeys, limitedRole, managerOf, roleLinks, row, type ImportOptions } from './test-support.ts';
 import { startUserImport, type UserImportRow } from './user-import.ts';
 
 /**
@@ -421,25 +421,15 @@ describe('bulk user import stage tables on postgres', { skip: postgres.skip }, (
 
   it('a database role that may not create schemas stages in temporary tables instead', async () => {
     const t = await postgres.create();
-    const role = `workgate_limited_${process.pid}`;
-    await sql.raw(`create role ${role} login`).execute(t.db.kysely);
-    await sql.raw(`grant select, insert, update, delete on all tables in schema public to ${role}`).execute(t.db.kysely);
-    await sql.raw(`grant usage, select, update on all sequences in schema public to ${role}`).execute(t.db.kysely);
-    const url = new URL(t.url);
-    url.username = role;
-    const limited = openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 2 });
+    const limited = await limitedRole(t, 'workgate_limited');
     try {
-      const seen = await importSeeingStage(limited);
+      const seen = await importSeeingStage(limited.db);
       assert.match(seen.schema, /^pg_temp/);
       assert.equal(seen.persistence, 't', 'temporary');
       assert.equal(await managerOf(t, 'bob'), 'ann');
     } finally {
-      await limited.close();
-      await sql.raw(`drop owned by ${role}`).execute(t.db.kysely);
+      await limited.drop();
       await t.drop();
-      const admin = openDatabase({ kind: 'postgres', url: process.env.WORKGATE_TEST_PG_URL!, poolSize: 1 });
-      await sql.raw(`drop role if exists ${role}`).execute(admin.kysely);
-      await admin.close();
     }
   });
 });

@@ -29,7 +29,7 @@ export interface FirstLoad {
 }
 
 /** PostgreSQL: does Core have no users at all? */
-export async function coreHasNoUsers(trx: Kysely<Database>): Promise<boolean> {
+async function coreHasNoUsers(trx: Kysely<Database>): Promise<boolean> {
   const { rows } = await sql<{ none: boolean }>`select not exists (select 1 from core_users) as none`.execute(trx);
   return rows[0]?.none === true;
 }

@@ -378,7 +378,7 @@ function stageRow(row: UserImportRow, options: UserImportOptions, roleIds: reado
     roleIds.length > 0,
     hasError,
     withRoleSet && roleIds.length > 0 ? roleSetOf(roleIds) : null,
-    // Room for the user's id and outcome, which stageIntoEmptyCore fills: pushing them would grow each
+    // Room for the user's id and outcome, which stageFirstLoadBatch fills: pushing them would grow each
     // row's array to twice its size (a million rows' arrays took the heap past 500 MB).
     null,
     null,
